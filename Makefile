@@ -1,0 +1,64 @@
+# The two commands of the README: `make lab` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# JupyterLab and Voila refuse to run as root unless told; containers and CI run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_ARGS ?=
+
+.PHONY: lab present test lint unit notebooks browser format bench figures clean help
+
+help:
+	@echo "make lab      set up .venv and open the lessons in JupyterLab"
+	@echo "make test     set up .venv and run every test (lint, unit, notebooks, browser)"
+	@echo "make present  serve the lessons without code in Voila, for a projector"
+	@echo "make bench    run the benchmarks in bench/ and print their figures"
+	@echo "make figures  regenerate docs/ images (the README diagram)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[lab,test]"
+	$(PY) scripts/lab_settings.py $(VENV)
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --notebook-dir=notebooks 00_start_here.ipynb
+
+present: $(STAMP)
+	$(VENV)/bin/voila --strip_sources=True --Voila.ip=127.0.0.1 notebooks
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) scripts/check_notebooks.py notebooks
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+notebooks: $(STAMP)
+	MPLBACKEND=Agg $(VENV)/bin/pytest --nbval-lax -p no:randomly notebooks $(PYTEST_ARGS)
+
+browser: $(STAMP)
+	$(PY) scripts/ensure_browser.py
+	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+test: lint unit notebooks browser
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/nbstripout notebooks/*.ipynb
+
+bench: $(STAMP)
+	$(PY) bench/render.py
+	$(PY) bench/timer_accuracy.py
+	$(PY) bench/lessons.py
+	$(PY) bench/quiz.py
+
+figures: $(STAMP)
+	$(PY) scripts/make_figures.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -1,0 +1,364 @@
+"""Fixtures for the browser tests: a real JupyterLab (and Voila) driven by Playwright.
+
+One JupyterLab server serves the whole session from a temporary copy of ``notebooks/``;
+every test gets a fresh browser context. Facts behind the choices (flags, ``?reset``,
+scoping selectors to the visible panel) are in the project's e2e notes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+from ensure_browser import find_chromium  # noqa: E402
+
+# Headless flags that work as root and keep Chromium off the (closed) network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+VISIBLE_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+# Console noise that is not ours: Voila asks a CDN for icon fonts, which fails offline.
+IGNORED_CONSOLE = ("Failed to load resource", "net::ERR_", "fontawesome", "favicon")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/browser/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_http(url: str, ok: Callable[[int], bool], proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if ok(response.status):
+                    return
+        except urllib.error.HTTPError as exc:
+            if ok(exc.code):
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"server at {url} not ready after 60 s:\n{log.read_text()[-3000:]}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _server_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("MPLBACKEND", None)  # lessons choose their own backend (%matplotlib inline)
+    env.update(
+        {
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(home / "lab-settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+            "IPYTHONDIR": str(home / "ipython"),
+            "CALF_TUTORIAL_HOME": str(home / "tutorial-data"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+@dataclass
+class Server:
+    url: str
+    root: Path
+    process: subprocess.Popen
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def server_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private Jupyter home (config, runtime, settings, data) for the servers."""
+    return tmp_path_factory.mktemp("jupyter-home")
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory: pytest.TempPathFactory, server_home: Path) -> Iterator[Server]:
+    """JupyterLab on 127.0.0.1, serving a temporary copy of ``notebooks/``."""
+    root = tmp_path_factory.mktemp("lab-root")
+    for notebook in (REPO / "notebooks").glob("*.ipynb"):
+        shutil.copy(notebook, root / notebook.name)
+    port = _free_port()
+    log = server_home / "jupyterlab.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={root}",
+    ]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            cmd, env=_server_env(server_home), stdout=out, stderr=subprocess.STDOUT, cwd=root
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_http(f"{url}api/status", lambda code: code == 200, proc, log)
+        yield Server(url=url, root=root, process=proc, log=log)
+    finally:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def voila_server(
+    tmp_path_factory: pytest.TempPathFactory, server_home: Path
+) -> Iterator[Callable[[str | Path], str]]:
+    """Factory: ``voila_server(notebook) -> url`` serving that notebook in Voila.
+
+    ``notebook`` is a path, or a name in ``notebooks/``. Servers stop at session end.
+    """
+    procs: list[subprocess.Popen] = []
+
+    def start(notebook: str | Path) -> str:
+        path = Path(notebook)
+        if not path.is_absolute():
+            path = REPO / "notebooks" / path
+        port = _free_port()
+        log = server_home / f"voila-{port}.log"
+        cmd = [
+            sys.executable,
+            "-m",
+            "voila",
+            str(path),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+        ]
+        with log.open("w") as out:
+            proc = subprocess.Popen(
+                cmd,
+                env=_server_env(server_home),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=path.parent,
+            )
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}/"
+        # Voila answers /api/status with a redirect; probe the page itself.
+        _wait_http(url, lambda code: code == 200, proc, log)
+        return url
+
+    yield start
+    for proc in procs:
+        _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the session (Debian's, or Playwright's own)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = find_chromium()
+    if executable is None:
+        pytest.fail("no Chromium found: run `python scripts/ensure_browser.py` (make test does)")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+_CONSOLE: dict[int, list[str]] = {}
+
+
+@pytest.fixture
+def lab_page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A Playwright Page in a fresh context, 1280x900, console errors collected."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    _CONSOLE[id(page)] = errors
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    yield page
+    artifacts = os.environ.get("TEST_ARTIFACTS")
+    if artifacts and getattr(request.node, "rep_call_failed", False):
+        Path(artifacts).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(artifacts) / f"{request.node.name}.png"))
+    _CONSOLE.pop(id(page), None)
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call":
+        item.rep_call_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def console_errors() -> Callable[[object], list[str]]:
+    """``console_errors(page)``: console errors seen on ``page``, known offline noise removed."""
+
+    def errors(page) -> list[str]:
+        return [
+            text
+            for text in _CONSOLE.get(id(page), [])
+            if not any(noise in text for noise in IGNORED_CONSOLE)
+        ]
+
+    return errors
+
+
+def wait_kernel_idle(page, timeout: float = 60_000) -> None:
+    """Wait until the visible notebook's kernel is connected and idle."""
+    page.wait_for_function(
+        """() => {
+            const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+            if (!panel) return false;
+            const busy = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+            const status = busy ? busy.getAttribute('data-status') : null;
+            const running = [...panel.querySelectorAll('.jp-InputArea-prompt')]
+                .some(p => p.textContent.includes('[*]'));
+            return status === 'idle' && !running;
+        }""",
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def open_notebook(lab_server: Server) -> Callable[[object, str], object]:
+    """``open_notebook(page, name)``: open a notebook of the lab root; returns its panel."""
+
+    def open_(page, name: str):
+        page.goto(f"{lab_server.url}lab/tree/{name}?reset")
+        panel = page.locator(VISIBLE_PANEL)
+        panel.wait_for(state="visible", timeout=60_000)
+        wait_kernel_idle(page)
+        return panel
+
+    return open_
+
+
+_ALL_CELLS_RAN = """() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    if (!panel) return false;
+    const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+}"""
+
+
+def _click_run_all(page) -> None:
+    page.locator(VISIBLE_PANEL).click(position={"x": 5, "y": 5})
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+@pytest.fixture
+def run_all() -> Callable[[object], None]:
+    """``run_all(page)``: Run > Run All Cells; returns when every code cell has run.
+
+    A click that lands while JupyterLab is still settling can be lost, so the menu is
+    used again if no cell has started after a few seconds.
+    """
+
+    def run(page, timeout: float = 120_000) -> None:
+        _click_run_all(page)
+        started = """() => [...document.querySelectorAll(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt')]
+            .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"""
+        try:
+            page.wait_for_function(started, timeout=8_000)
+        except Exception:
+            _click_run_all(page)
+        page.wait_for_function(_ALL_CELLS_RAN, timeout=timeout)
+        wait_kernel_idle(page, timeout)
+
+    return run
+
+
+@pytest.fixture
+def make_notebook() -> Callable[[Path, str, list[str]], Path]:
+    """``make_notebook(root, name, cells)``: write a notebook of code cells; returns its path."""
+
+    def make(root: Path, name: str, cells: list[str]) -> Path:
+        notebook = {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "id": f"cell-{i}",
+                    "metadata": {},
+                    "outputs": [],
+                    "source": source,
+                }
+                for i, source in enumerate(cells)
+            ],
+            "metadata": {
+                "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                "language_info": {"name": "python"},
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+        path = Path(root) / name
+        path.write_text(json.dumps(notebook, indent=1))
+        return path
+
+    return make
+
+
+def error_outputs(page) -> list[str]:
+    """Texts of error and stderr outputs in the visible notebook."""
+    return page.locator(
+        f"{VISIBLE_PANEL} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+        f"{VISIBLE_PANEL} .jp-OutputArea-output.jp-mod-error"
+    ).all_inner_texts()
+
+
+@pytest.fixture
+def notebook_errors() -> Callable[[object], list[str]]:
+    """``notebook_errors(page)``: error and stderr outputs of the visible notebook."""
+    return error_outputs
