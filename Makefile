@@ -38,7 +38,7 @@ unit: $(STAMP)
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
-	MPLBACKEND=Agg $(VENV)/bin/pytest --nbval-lax -p no:randomly notebooks $(PYTEST_ARGS)
+	CALF_TUTORIAL_HOME=$$(mktemp -d) MPLBACKEND=Agg $(VENV)/bin/pytest --nbval-lax notebooks $(PYTEST_ARGS)
 
 browser: $(STAMP)
 	$(PY) scripts/ensure_browser.py

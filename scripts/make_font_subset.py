@@ -1,0 +1,149 @@
+"""Regenerate tutorial/fonts/TutorialCJKSubset-Regular.ttf, the bundled hanzi font.
+
+Source: Noto Sans CJK SC Regular (SIL Open Font License 1.1, (c) Adobe), as shipped in the
+Debian/Ubuntu package ``fonts-noto-cjk`` (``NotoSansCJK-Regular.ttc``) or downloaded from
+https://github.com/notofonts/noto-cjk. The subset keeps every CJK character used in
+``tutorial/data/*.toml`` plus a small margin of words a lesson may need, is converted from
+CFF to TrueType outlines (so that matplotlib can embed it in PDF as well as PNG) and is
+renamed, as the OFL asks of modified versions. The license text is tutorial/fonts/OFL.txt.
+
+Usage::
+
+    python scripts/make_font_subset.py [PATH-TO-NotoSansCJK-Regular.ttc-or-.otf]
+
+Run it again whenever new hanzi appear in the data files (tests/test_drawing.py checks).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTCollection, TTFont, newTable
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tutorial" / "data"
+OUT = ROOT / "tutorial" / "fonts" / "TutorialCJKSubset-Regular.ttf"
+FAMILY = "Tutorial CJK Subset"
+CANDIDATES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+)
+# Margin: left/right, leg, views, acupoint words, common CJK punctuation.
+MARGIN = "左右腿脚足膝小前后内外侧面穴位点经步骤分秒一二三四五六七八九十，。、：；（）《》"
+
+
+def is_cjk(char: str) -> bool:
+    """Whether ``char`` needs the CJK font (ideographs, CJK punctuation, fullwidth forms)."""
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF
+        or 0x20000 <= code <= 0x2FFFF
+    )
+
+
+def data_characters() -> set[str]:
+    """Every CJK character in the package data files."""
+    chars: set[str] = set()
+    for path in sorted(DATA.glob("*.toml")):
+        chars.update(c for c in path.read_text(encoding="utf-8") if is_cjk(c))
+    return chars
+
+
+def load_source(path: str) -> TTFont:
+    if path.endswith(".ttc"):
+        for font in TTCollection(path).fonts:
+            if font["name"].getDebugName(1) == "Noto Sans CJK SC":
+                return font
+        raise SystemExit(f"{path}: no 'Noto Sans CJK SC' face in this collection")
+    return TTFont(path)
+
+
+def cff_to_glyf(font: TTFont) -> None:
+    """Replace CFF outlines by quadratic TrueType outlines (fontTools' otf2ttf recipe)."""
+    glyph_order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in glyph_order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = glyph_order
+    glyf.glyphs = glyphs
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    font["maxp"] = maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for attr in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    post = font["post"]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = glyph_order
+    font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+    font.recalcBBoxes = True
+
+
+def rename(font: TTFont) -> None:
+    names = font["name"]
+    full = f"{FAMILY} Regular"
+    postscript = FAMILY.replace(" ", "") + "-Regular"
+    for record in list(names.names):
+        if record.nameID in (1, 16):
+            record.string = FAMILY
+        elif record.nameID in (2, 17):
+            record.string = "Regular"
+        elif record.nameID in (3, 4):
+            record.string = full
+        elif record.nameID == 6:
+            record.string = postscript
+    names.names = [r for r in names.names if r.nameID not in (21, 22)]
+
+
+def main(argv: list[str]) -> int:
+    source = argv[1] if len(argv) > 1 else next((p for p in CANDIDATES if Path(p).exists()), "")
+    if not source:
+        raise SystemExit("NotoSansCJK-Regular.ttc not found; pass its path (fonts-noto-cjk)")
+    chars = data_characters() | set(MARGIN) | {" "}
+    font = load_source(source)
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
+    subsetter.subset(font)
+    cff_to_glyf(font)
+    rename(font)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    font.recalcTimestamp = False  # keep the source date: reruns give identical bytes
+    font.save(OUT)
+    print(f"wrote {OUT.relative_to(ROOT)}: {len(chars)} characters, {OUT.stat().st_size} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,12 @@
+"""Shared test set-up: no test writes into the real user's data folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutorial.storage import DATA_DIR_ENV
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("tutorial-home")))
