@@ -684,5 +684,7 @@ def leg_png(
     ax = fig.add_axes((0.02, 0.02, 0.96, 0.92))
     draw_leg(view, side=side, highlight=highlight, labels=labels, hanzi=hanzi, ax=ax, **kwargs)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    # Cropped to what is drawn: the picture is shown scaled to fit, so margins would only
+    # shrink the leg (for exact pixel-to-data mapping, draw on your own Figure instead).
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.06)
     return buffer.getvalue()

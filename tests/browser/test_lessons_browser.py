@@ -1,0 +1,97 @@
+"""Every lesson runs top to bottom in JupyterLab without an error; lessons 4 and 7 in Voila.
+
+One test per lesson opens it in a real JupyterLab, runs all cells and checks that no cell
+shows an error or stderr output and that the page logs no console error. A few lessons
+also get one interaction that proves their main widget is alive (the kernel answers).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+LESSONS = sorted(p.name for p in (Path(__file__).parents[2] / "notebooks").glob("0*.ipynb"))
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+def _explorer_answers(page) -> None:
+    panel = page.locator(PANEL)
+    panel.get_by_role("button", name="KI3 Tàixī 太溪").first.click()
+    panel.locator(".calf-point", has_text="Great Ravine").first.wait_for(timeout=10_000)
+
+
+def _timing_lab_answers(page) -> None:
+    panel = page.locator(PANEL)
+    panel.get_by_role("button", name="Quick (shortest)").click()
+    panel.get_by_text("Total: 4 min 30 s for one leg").wait_for(timeout=10_000)
+
+
+def _safety_check_answers(page) -> None:
+    panel = page.locator(PANEL)
+    panel.get_by_role("radio", name="Emergency: call an ambulance").nth(1).check()
+    panel.get_by_text("✓ Right.").first.wait_for(timeout=10_000)
+
+
+INTERACTIONS = {
+    "03_the_seven_points.ipynb": _explorer_answers,
+    "05_timing_lab.ipynb": _timing_lab_answers,
+    "06_check_yourself.ipynb": _safety_check_answers,
+}
+
+
+_SHUT_DOWN_KERNELS = """async () => {
+    const xsrf = (document.cookie.match(/_xsrf=([^;]+)/) || [])[1] || "";
+    const headers = {"X-XSRFToken": decodeURIComponent(xsrf)};
+    const kernels = await (await fetch("/api/kernels", {headers})).json();
+    for (const k of kernels) {
+        await fetch(`/api/kernels/${k.id}`, {method: "DELETE", headers});
+    }
+    return kernels.length;
+}"""
+
+
+@pytest.fixture
+def shut_down_kernels(lab_page):
+    """Stop the lesson's kernel afterwards, so eight lessons do not pile up on two cores."""
+    yield
+    if lab_page.url.startswith("http"):
+        lab_page.evaluate(_SHUT_DOWN_KERNELS)
+
+
+def test_there_are_eight_lessons():
+    assert len(LESSONS) == 8
+    assert LESSONS[0] == "00_start_here.ipynb"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+@pytest.mark.usefixtures("shut_down_kernels")
+def test_lesson_runs_clean_in_jupyterlab(
+    lesson, lab_page, open_notebook, run_all, notebook_errors, console_errors
+):
+    open_notebook(lab_page, lesson)
+    run_all(lab_page)
+    assert notebook_errors(lab_page) == []
+    if lesson in INTERACTIONS:
+        INTERACTIONS[lesson](lab_page)
+        assert notebook_errors(lab_page) == []
+    assert console_errors(lab_page) == []
+
+
+@pytest.mark.parametrize(
+    ("lesson", "selector"),
+    [("04_guided_routine.ipynb", ".cct-timer"), ("07_for_trainers.ipynb", ".cct-timer")],
+)
+def test_lesson_presents_in_voila(lesson, selector, voila_server, lab_page, console_errors):
+    lab_page.goto(voila_server(lesson), timeout=120_000)
+    lab_page.locator(selector).first.wait_for(timeout=60_000)
+    lab_page.locator(".calf-safety").first.wait_for(timeout=10_000)  # the safety box
+    assert lab_page.locator(".jp-CodeCell .jp-InputArea").count() == 0  # no code shown
+    errors = lab_page.locator(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+        ".jp-OutputArea-output.jp-RenderedText[data-mime-type*='error']"
+    )
+    assert errors.count() == 0
+    assert console_errors(lab_page) == []

@@ -1,0 +1,178 @@
+"""A personal cun calculator: from your knee-crease-to-ankle length to each point on your leg.
+
+1 B-cun is a sixteenth of the distance from the popliteal crease (the back of the knee) to the
+most prominent point of the outer ankle bone. :func:`personal_distances` turns that length
+into centimetres for every point; :class:`CunCalculator` is the small widget of lesson 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+import ipywidgets as widgets
+import traitlets
+
+from .content import load_cun, load_points
+from .model import RoutineError
+
+__all__ = ["CunCalculator", "PointDistance", "cun_cm", "personal_distances"]
+
+#: Lengths (cm) the calculator accepts: from a small child to a very tall adult.
+MIN_LENGTH_CM = 15.0
+MAX_LENGTH_CM = 70.0
+DEFAULT_LENGTH_CM = 38.0
+
+
+def _reference_cun() -> float:
+    cun = load_cun()
+    return float(next(p["cun"] for p in cun["proportional"] if p["id"] == cun["reference"]))
+
+
+def cun_cm(length_cm: float) -> float:
+    """Your B-cun in centimetres, from your knee-crease-to-ankle length.
+
+    Parameters
+    ----------
+    length_cm
+        Distance from the popliteal crease to the prominence of the lateral malleolus, in cm.
+
+    Raises
+    ------
+    RoutineError
+        If the length is not a number between 15 and 70 cm.
+
+    Examples
+    --------
+    >>> cun_cm(40)
+    2.5
+    """
+    if isinstance(length_cm, bool) or not isinstance(length_cm, (int, float)):
+        raise RoutineError(f"expected a length in cm, got {type(length_cm).__name__}")
+    if not MIN_LENGTH_CM <= length_cm <= MAX_LENGTH_CM:
+        raise RoutineError(
+            f"{length_cm:g} cm is not a knee-to-ankle length; measure from the crease behind "
+            f"the knee to the outer ankle bone (expected {MIN_LENGTH_CM:g}-{MAX_LENGTH_CM:g} cm)"
+        )
+    return float(length_cm) / _reference_cun()
+
+
+@dataclass(frozen=True)
+class PointDistance:
+    """Where one point lies on a given leg, in cun and in centimetres."""
+
+    code: str
+    name: str
+    below_knee_cun: float
+    below_knee_cm: float
+    above_ankle_cm: float
+    across: str
+    derived: bool
+
+
+def personal_distances(length_cm: float) -> tuple[PointDistance, ...]:
+    """Every point's distance below the knee line and above the outer ankle bone, in cm.
+
+    Parameters
+    ----------
+    length_cm
+        Knee-crease-to-outer-ankle-bone length in cm (see :func:`cun_cm`).
+
+    Returns
+    -------
+    tuple[PointDistance, ...]
+        In the order of :func:`~tutorial.content.load_points` (ST35 first).
+    """
+    unit = cun_cm(length_cm)
+    total = _reference_cun()
+    return tuple(
+        PointDistance(
+            code=p.code,
+            name=f"{p.code} {p.pinyin} {p.hanzi}",
+            below_knee_cun=p.y_cun,
+            below_knee_cm=p.y_cun * unit,
+            above_ankle_cm=(total - p.y_cun) * unit,
+            across=p.offset_note,
+            derived=p.y_derived,
+        )
+        for p in load_points().values()
+    )
+
+
+class CunCalculator(widgets.VBox):
+    """Enter your knee-crease-to-ankle length; see your cun and where each point lies.
+
+    The state is the ``length_cm`` trait; the text box and the table follow it.
+    """
+
+    length_cm = traitlets.Float(DEFAULT_LENGTH_CM)
+
+    def __init__(self, length_cm: float = DEFAULT_LENGTH_CM, **kwargs) -> None:
+        self._input = widgets.BoundedFloatText(
+            value=length_cm,
+            min=MIN_LENGTH_CM,
+            max=MAX_LENGTH_CM,
+            step=0.5,
+            description="Length (cm)",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="220px"),
+        )
+        self._help = widgets.Label(
+            "Measure from the crease behind the knee to the most prominent point of the outer "
+            "ankle bone, sitting with the knee bent."
+        )
+        self._table = widgets.HTML()
+        super().__init__(children=[self._help, self._input, self._table], **kwargs)
+        widgets.link((self._input, "value"), (self, "length_cm"))
+        self.length_cm = length_cm
+        self._render()
+
+    @traitlets.validate("length_cm")
+    def _valid_length_cm(self, proposal: dict) -> float:
+        return min(max(float(proposal["value"]), MIN_LENGTH_CM), MAX_LENGTH_CM)
+
+    @traitlets.observe("length_cm")
+    def _on_length_cm_change(self, change: dict) -> None:
+        self._render()
+
+    def _render(self) -> None:
+        self._table.value = table_html(self.length_cm)
+
+
+_CELL = "padding:3px 8px;vertical-align:top;border-top:1px solid #d5dcd5"
+
+
+def table_html(length_cm: float) -> str:
+    """The calculator's result as escaped HTML: 1 cun in cm, then one row per point."""
+    unit = cun_cm(length_cm)
+    rows = []
+    for d in personal_distances(length_cm):
+        mark = " *" if d.derived else ""
+        rows.append(
+            f"<tr><td style='white-space:nowrap;{_CELL}'>{escape(d.name)}</td>"
+            f"<td style='text-align:right;{_CELL}'>{d.below_knee_cun:g}{mark}</td>"
+            f"<td style='text-align:right;{_CELL}'>{d.below_knee_cm:.1f}</td>"
+            f"<td style='text-align:right;{_CELL}'>{d.above_ankle_cm:.1f}</td>"
+            f"<td style='{_CELL}'>{escape(d.across)}</td></tr>"
+        )
+    th = "<th style='text-align:{};padding:2px 8px;vertical-align:bottom'>{}</th>"
+    head = "".join(
+        th.format(align, escape(text))
+        for align, text in (
+            ("left", "Point"),
+            ("right", "cun below knee line"),
+            ("right", "cm below knee line"),
+            ("right", "cm above outer ankle bone"),
+            ("left", "Across the leg"),
+        )
+    )
+    return (
+        "<div style='color:#1b1b1b;background:#f5f7f5;border:2px solid #3d6b4f;"
+        "border-radius:6px;padding:8px 12px;font-size:15px;max-width:1100px'>"
+        f"<div style='font-size:18px'><b>Your cun: {unit:.2f} cm</b> "
+        f"({length_cm:g} cm ÷ {_reference_cun():g})</div>"
+        f"<table style='border-collapse:collapse'><tr>{head}</tr>{''.join(rows)}</table>"
+        "<div style='color:#444;margin-top:4px'>* A depth derived from the landmarks, a "
+        "convention rather than a WHO figure: find these points by feel first. KI3 sits level "
+        "with the inner ankle bone, which is higher than the outer one.</div></div>"
+    )
