@@ -20,12 +20,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
-from tutorial.drawing import draw_routine_overview
+from tutorial.drawing import SCREEN_PNG, draw_routine_overview
 
 
 def overview_png() -> Figure:
     fig = draw_routine_overview()
-    fig.savefig(io.BytesIO(), format="png")
+    fig.savefig(io.BytesIO(), **SCREEN_PNG)
     return fig
 
 
@@ -68,7 +68,7 @@ def bare_png(counts, fig_texts: int, fig_lines: int, figsize) -> None:
         fig.text(0.1, 0.9 - 0.05 * i, f"figure text {i}")
     for _ in range(fig_lines):
         fig.add_artist(Line2D(*rng.uniform(0, 1, (2, 8)), transform=fig.transFigure))
-    fig.savefig(io.BytesIO(), format="png")
+    fig.savefig(io.BytesIO(), **SCREEN_PNG)
 
 
 def median_seconds(func, runs: int) -> tuple[float, float]:

@@ -58,6 +58,11 @@ _LAZY = {
     "landmarks_table": "cards",
     "routine_cards": "cards",
     "draw_views": "illustrations",
+    # quiz helper
+    "PointQuiz": "quiz",
+    "LocatePointQuiz": "quiz",
+    "NamePointQuiz": "quiz",
+    "PracticeSession": "practice",
 }
 
 __all__ = [

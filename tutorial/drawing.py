@@ -651,6 +651,11 @@ def draw_routine_overview(
     return fig
 
 
+#: ``savefig`` options for PNGs made to be shown on screen (widgets, the timer): zlib level 1
+#: encodes about 4x faster than the default 6 for files about 5% larger.
+SCREEN_PNG: dict[str, Any] = {"format": "png", "pil_kwargs": {"compress_level": 1}}
+
+
 def leg_png(
     view: str,
     *,
@@ -686,5 +691,5 @@ def leg_png(
     buffer = io.BytesIO()
     # Cropped to what is drawn: the picture is shown scaled to fit, so margins would only
     # shrink the leg (for exact pixel-to-data mapping, draw on your own Figure instead).
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.06)
+    fig.savefig(buffer, dpi=dpi, bbox_inches="tight", pad_inches=0.06, **SCREEN_PNG)
     return buffer.getvalue()
