@@ -42,16 +42,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-# Headless flags that work as root and keep Chromium off the (closed) network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from ensure_browser import CHROMIUM_ARGS, find_chromium
 
 NOTEBOOK_CELLS = [
     """import ipywidgets as w
@@ -104,18 +96,17 @@ HIDDEN_RECORDER = """() => {
 }"""
 
 
+def _chromium() -> str:
+    path = find_chromium()
+    if path is None:
+        sys.exit("no Chromium found: run `python scripts/ensure_browser.py` and retry")
+    return path
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def find_chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    sys.exit("no Chromium on PATH: install one (apt-get install chromium) and retry")
 
 
 def write_notebook(folder: Path, steps: int) -> Path:
@@ -237,7 +228,7 @@ def hidden_run(url: str, seconds: float, steps: int) -> None:
     profile = tempfile.mkdtemp(prefix="cct-chromium-")
     chromium = subprocess.Popen(
         [
-            find_chromium(),
+            _chromium(),
             "--headless",
             f"--remote-debugging-port={port}",
             f"--user-data-dir={profile}",
@@ -306,9 +297,7 @@ def measure(url: str, steps: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS
-        )
+        browser = p.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url)
         page.locator(".cct-timer .cct-toggle").wait_for(timeout=60_000)

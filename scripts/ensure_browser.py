@@ -14,6 +14,18 @@ import sys
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
+#: Headless flags that work as root and keep Chromium off the network (without the
+#: background-networking ones it floods a closed network with requests).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
 
 def find_chromium() -> str | None:
     """The path of a usable Chromium, or None."""

@@ -43,6 +43,7 @@ __all__ = [
     "load_routine",
     "load_safety",
     "load_techniques",
+    "read_data_toml",
     "routine_from_dict",
     "routine_to_dict",
     "save_routine",
@@ -69,7 +70,8 @@ _SUFFIXES = (".toml", ".json")
 # -- package data ---------------------------------------------------------------------------
 
 
-def _read_package_toml(name: str) -> dict[str, Any]:
+def read_data_toml(name: str) -> dict[str, Any]:
+    """Parse ``tutorial/data/<name>``, a TOML file shipped with the package."""
     text = resources.files("tutorial").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     return tomllib.loads(text)
 
@@ -83,7 +85,7 @@ def load_points() -> Mapping[str, Acupoint]:
     Mapping[str, Acupoint]
         In routine order, ST35 first. The mapping is read-only and shared.
     """
-    data = _read_package_toml("points.toml")
+    data = read_data_toml("points.toml")
     points = {}
     for raw in data["points"]:
         point = Acupoint(
@@ -117,7 +119,7 @@ def load_points() -> Mapping[str, Acupoint]:
 @cache
 def load_landmarks() -> Mapping[str, Landmark]:
     """The anatomical landmarks the diagrams draw, keyed by id (``"fibular-head"``)."""
-    data = _read_package_toml("landmarks.toml")
+    data = read_data_toml("landmarks.toml")
     return _ReadOnlyDict(
         {
             raw["id"]: Landmark(
@@ -134,7 +136,7 @@ def load_landmarks() -> Mapping[str, Landmark]:
 @cache
 def load_safety() -> Safety:
     """The red flags, the first-aid stretch, point cautions and the evidence summary."""
-    data = _read_package_toml("safety.toml")
+    data = read_data_toml("safety.toml")
     return Safety(
         first_aid_title=data["first_aid"]["title"],
         first_aid_steps=tuple(data["first_aid"]["steps"]),
@@ -152,7 +154,7 @@ def load_cun() -> Mapping[str, Any]:
 
     Each proportional entry is a dict with ``id``, ``start``, ``end`` and ``cun``.
     """
-    data = _read_package_toml("cun.toml")
+    data = read_data_toml("cun.toml")
     return _ReadOnlyDict(
         {
             "reference": data["reference"],
@@ -167,7 +169,7 @@ def load_cun() -> Mapping[str, Any]:
 @cache
 def load_techniques() -> Mapping[str, Mapping[str, str]]:
     """The massage techniques, keyed by name (``"Press-knead"``)."""
-    data = _read_package_toml("techniques.toml")
+    data = read_data_toml("techniques.toml")
     return _ReadOnlyDict({t["name"]: _ReadOnlyDict(t) for t in data["techniques"]})
 
 

@@ -20,18 +20,12 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
-from .content import load_points
+from .content import load_points, read_data_toml
 from .model import VIEWS, Acupoint
-
-try:  # Python >= 3.11
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = [
     "VIEW_ANGLES",
@@ -132,8 +126,7 @@ def catmull_rom(knots: np.ndarray, *, closed: bool, samples: int = _SAMPLES_PER_
 
 @cache
 def _leg() -> dict[str, Any]:
-    text = resources.files("tutorial").joinpath("data", "leg.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
+    data = read_data_toml("leg.toml")
     data["smooth"] = {
         view: catmull_rom(np.array(data["outline"][view]), closed=False) for view in VIEWS
     }

@@ -26,18 +26,12 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .content import load_points, load_routine
+from .content import load_points, load_routine, read_data_toml
 from .model import Acupoint, Routine, RoutineError
 from .storage import atomic_write_text, user_data_dir
-
-try:  # Python >= 3.11
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = [
     "KINDS",
@@ -100,9 +94,7 @@ class QuizSettings:
 @cache
 def load_quiz_settings() -> QuizSettings:
     """The practice settings from ``tutorial/data/quiz.toml``."""
-    raw = tomllib.loads(
-        resources.files("tutorial").joinpath("data", "quiz.toml").read_text(encoding="utf-8")
-    )
+    raw = read_data_toml("quiz.toml")
     pic = raw["picture"]
     settings = QuizSettings(
         right_cun=float(raw["verdicts"]["right_cun"]),

@@ -12,15 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from html import escape
-from importlib import resources
 
 import ipywidgets as widgets
 import traitlets
 
-try:  # Python >= 3.11
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from .content import read_data_toml
 
 __all__ = ["SafetyCheck", "SafetyQuestion", "load_safety_questions"]
 
@@ -38,12 +34,7 @@ class SafetyQuestion:
 @cache
 def load_safety_questions() -> tuple[Mapping[str, str], tuple[SafetyQuestion, ...]]:
     """The shared choices (key -> text) and the questions of the safety self-check."""
-    text = (
-        resources.files("tutorial")
-        .joinpath("data", "lessons_selfcheck.toml")
-        .read_text(encoding="utf-8")
-    )
-    data = tomllib.loads(text)
+    data = read_data_toml("lessons_selfcheck.toml")
     choices = dict(data["choices"])
     questions = tuple(SafetyQuestion(**q) for q in data["questions"])
     for q in questions:

@@ -23,15 +23,10 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
+from .content import read_data_toml
 from .model import Routine
-
-try:  # Python >= 3.11
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = [
     "LEGS",
@@ -60,8 +55,7 @@ SWITCH_ID = "switch-legs"
 @cache
 def load_timer_settings() -> Mapping[str, Any]:
     """The timer's settings from ``tutorial/data/timer.toml`` (cue times, tones, texts)."""
-    text = resources.files("tutorial").joinpath("data", "timer.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return read_data_toml("timer.toml")
 
 
 @dataclass(frozen=True)

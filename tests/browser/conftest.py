@@ -24,18 +24,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
-from ensure_browser import find_chromium  # noqa: E402
+from ensure_browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
-# Headless flags that work as root and keep Chromium off the (closed) network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 VISIBLE_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 # Console noise that is not ours: Voila asks a CDN for icon fonts, which fails offline.
 IGNORED_CONSOLE = ("Failed to load resource", "net::ERR_", "fontawesome", "favicon")
