@@ -488,3 +488,13 @@ def test_load_save_load_is_lossless(tmp_path, routine, suffix):
 @given(routine=routines())
 def test_dict_form_round_trips(routine):
     assert routine_from_dict(routine_to_dict(routine)) == routine
+
+
+def test_get_point_takes_a_code_or_a_point():
+    from tutorial.content import get_point
+
+    bl40 = tutorial.load_points()["BL40"]
+    assert get_point("BL40") is bl40
+    assert get_point(bl40) is bl40
+    with pytest.raises(KeyError, match=r"unknown point code 'BL99'.*ST35, BL40"):
+        get_point("BL99")

@@ -14,7 +14,13 @@ from html import escape
 
 import ipywidgets as widgets
 
-from .content import load_cun, load_landmarks, load_points, load_routine, load_safety
+from .content import (
+    get_point,
+    load_cun,
+    load_landmarks,
+    load_routine,
+    load_safety,
+)
 from .model import Acupoint, Routine, Step
 
 __all__ = [
@@ -68,7 +74,7 @@ def _items(texts: Iterable[str]) -> str:
 
 def point_title(point: Acupoint | str, *, hanzi: bool = True) -> str:
     """``"BL40 Wěizhōng 委中 (Bend Middle)"``: how the lessons name a point, as plain text."""
-    point = _point(point)
+    point = get_point(point)
     parts = [point.code, point.pinyin]
     if hanzi:
         parts.append(point.hanzi)
@@ -83,7 +89,7 @@ def depth_text(point: Acupoint | str) -> str:
     >>> depth_text("ST36")
     '3 B-cun below the knee line.'
     """
-    point = _point(point)
+    point = get_point(point)
     if point.y_cun == 0:
         text = "On the knee line (level with the popliteal crease)."
     else:
@@ -101,7 +107,7 @@ def steps_for_point(code: str, routine: Routine | None = None) -> tuple[Step, ..
 
 def point_card_html(point: Acupoint | str, *, routine: Routine | None = None) -> str:
     """The markup of :func:`point_card`."""
-    point = _point(point)
+    point = get_point(point)
     landmarks = load_landmarks()
     landmark = landmarks.get(point.landmark)
     rows = [
@@ -319,12 +325,3 @@ def step_card_html(step: Step, *, number: int | None = None) -> str:
     if step.caution:
         parts.append(f"<div style='color:#a4161a'><b>Caution:</b> {_e(step.caution)}</div>")
     return _panel("plain", "".join(parts))
-
-
-def _point(point: Acupoint | str) -> Acupoint:
-    if isinstance(point, Acupoint):
-        return point
-    points = load_points()
-    if point not in points:
-        raise KeyError(f"unknown point code {point!r}; expected one of {', '.join(points)}")
-    return points[point]

@@ -37,6 +37,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 
 __all__ = [
     "LIMITS",
+    "get_point",
     "load_cun",
     "load_landmarks",
     "load_points",
@@ -114,6 +115,22 @@ def load_points() -> Mapping[str, Acupoint]:
             )
         points[point.code] = point
     return _ReadOnlyDict(points)
+
+
+def get_point(point: Acupoint | str) -> Acupoint:
+    """The :class:`Acupoint` for a WHO code (``"BL40"``); an Acupoint is returned as is.
+
+    Raises
+    ------
+    KeyError
+        For an unknown code, listing the known ones.
+    """
+    if isinstance(point, Acupoint):
+        return point
+    points = load_points()
+    if point not in points:
+        raise KeyError(f"unknown point code {point!r}; expected one of {', '.join(points)}")
+    return points[point]
 
 
 @cache

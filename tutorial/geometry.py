@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .content import load_points, read_data_toml
+from .content import get_point, read_data_toml
 from .model import VIEWS, Acupoint
 
 __all__ = [
@@ -84,15 +84,6 @@ def _check(view: str, side: str) -> None:
         raise ValueError(f"unknown view {view!r}; expected one of {list(VIEWS)}")
     if side not in SIDES:
         raise ValueError(f"unknown side {side!r}; expected 'right' or 'left'")
-
-
-def _point(code_or_point: str | Acupoint) -> Acupoint:
-    if isinstance(code_or_point, Acupoint):
-        return code_or_point
-    points = load_points()
-    if code_or_point not in points:
-        raise KeyError(f"unknown point code {code_or_point!r}; expected one of {list(points)}")
-    return points[code_or_point]
 
 
 def catmull_rom(knots: np.ndarray, *, closed: bool, samples: int = _SAMPLES_PER_SEGMENT):
@@ -208,7 +199,7 @@ def project(
     tuple of float or None
         ``(x, -y_cun)``, or ``None`` when the point is not seen in that view.
     """
-    point = _point(code_or_point)
+    point = get_point(code_or_point)
     y = -point.y_cun
     x = project_skin(y, point.around_deg, view, side=side)
     return None if x is None else (x, y)
@@ -216,7 +207,7 @@ def project(
 
 def visible_views(code_or_point: str | Acupoint) -> tuple[str, ...]:
     """The views (in :data:`~tutorial.model.VIEWS` order) in which a point is seen."""
-    point = _point(code_or_point)
+    point = get_point(code_or_point)
     limit = _leg()["visible_within_deg"]
     return tuple(view for view in VIEWS if abs(_wrap(point.around_deg - VIEW_ANGLES[view])) < limit)
 
@@ -242,7 +233,7 @@ def best_view(codes: Iterable[str | Acupoint] | str) -> str:
     """
     if isinstance(codes, (str, Acupoint)):
         codes = [codes]
-    points = [_point(code) for code in codes]
+    points = [get_point(code) for code in codes]
     if not points:
         return "posterior"
     candidates = set(VIEWS)
