@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["DATA_DIR_ENV", "atomic_write_text", "user_data_dir"]
+__all__ = ["DATA_DIR_ENV", "atomic_write_bytes", "atomic_write_text", "user_data_dir"]
 
 #: Environment variable that moves every file the tutorial saves (routines, progress, logs).
 DATA_DIR_ENV = "CALF_TUTORIAL_HOME"
@@ -37,12 +37,17 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     The text goes to a temporary file in the same folder, is flushed to disk, and then
     replaces the target in one ``os.replace`` (atomic on POSIX and Windows).
     """
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_write_text`)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():

@@ -132,6 +132,8 @@ class StepTimer(anywidget.AnyWidget):
     status = traitlets.Enum(STATUSES, default_value="ready").tag(sync=True)
     step_index = traitlets.Int(0).tag(sync=True)
     elapsed = traitlets.Float(0.0)
+    #: A short plain-text message shown under the controls (for example "Session saved").
+    notice = traitlets.Unicode("").tag(sync=True)
 
     _live: ClassVar[weakref.WeakSet[StepTimer]] = weakref.WeakSet()
 

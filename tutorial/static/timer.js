@@ -208,7 +208,10 @@ function render({ model, el }) {
   listBox.append(listSummary, list);
 
   const live = h("div", { class: "cct-sr", "aria-live": "polite" });
-  root.append(flash, header, main, overall, controls, listBox, live);
+  // A message from Python about this session (for example "Session saved"): plain text.
+  const notice = h("p", { class: "cct-notice", role: "status", "data-testid": "timer-notice" });
+  notice.hidden = true;
+  root.append(flash, header, main, overall, controls, notice, listBox, live);
   el.append(root);
 
   function buildList() {
@@ -611,6 +614,10 @@ function render({ model, el }) {
     paint(performance.now());
   }
   model.on("msg:custom", onCustom);
+  function onNotice() {
+    notice.textContent = model.get("notice") || "";
+    notice.hidden = !notice.textContent;
+  }
   function onSound() {
     paintOptions();
     scheduleSounds(performance.now(), true);
@@ -620,6 +627,7 @@ function render({ model, el }) {
   model.on("change:speech", paintOptions);
   model.on("change:segments", onPlanChange);
   model.on("change:pictures", onPlanChange);
+  model.on("change:notice", onNotice);
 
   function cleanup() {
     if (stopped) return;
@@ -639,9 +647,11 @@ function render({ model, el }) {
     model.off("change:speech", paintOptions);
     model.off("change:segments", onPlanChange);
     model.off("change:pictures", onPlanChange);
+    model.off("change:notice", onNotice);
   }
 
   buildList();
+  onNotice();
   paintOptions();
   showSegment();
   paint(performance.now());
