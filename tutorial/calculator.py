@@ -18,10 +18,13 @@ from .model import RoutineError
 
 __all__ = ["CunCalculator", "PointDistance", "cun_cm", "personal_distances"]
 
+#: The calculator's rule (accepted lengths, messages), from ``cun.toml [calculator]``: the
+#: in-browser site runs the same rule in JavaScript from the same data.
+_RULE = load_cun()["calculator"]
 #: Lengths (cm) the calculator accepts: from a small child to a very tall adult.
-MIN_LENGTH_CM = 15.0
-MAX_LENGTH_CM = 70.0
-DEFAULT_LENGTH_CM = 38.0
+MIN_LENGTH_CM = float(_RULE["min_cm"])
+MAX_LENGTH_CM = float(_RULE["max_cm"])
+DEFAULT_LENGTH_CM = float(_RULE["default_cm"])
 
 
 def _reference_cun() -> float:
