@@ -167,9 +167,11 @@ def load_safety() -> Safety:
 
 @cache
 def load_cun() -> Mapping[str, Any]:
-    """The cun system: ``{"reference": id, "proportional": [...], "finger": [FingerCun]}``.
+    """The cun system: ``{"reference": id, "proportional": [...], "finger": [FingerCun],
+    "calculator": {...}}``.
 
-    Each proportional entry is a dict with ``id``, ``start``, ``end`` and ``cun``.
+    Each proportional entry is a dict with ``id``, ``start``, ``end`` and ``cun``;
+    ``calculator`` holds the personal calculator's accepted range and messages.
     """
     data = read_data_toml("cun.toml")
     return _ReadOnlyDict(
@@ -179,6 +181,7 @@ def load_cun() -> Mapping[str, Any]:
             "finger": tuple(
                 FingerCun(name=f["name"], cun=float(f["cun"]), how=f["how"]) for f in data["finger"]
             ),
+            "calculator": _ReadOnlyDict(data["calculator"]),
         }
     )
 
