@@ -67,3 +67,19 @@ def test_widget_marks_derived_depths():
     html = CunCalculator(length_cm=40)._table.value
     assert "2 *" in html  # GB34, derived
     assert "rather than a WHO figure" in html
+
+
+def test_validate_length_matches_the_shared_cases() -> None:
+    """The shared case file (also run by the site's JavaScript) agrees with the Python rule."""
+    import json
+    from pathlib import Path
+
+    from tutorial.calculator import validate_length
+
+    cases = json.loads((Path(__file__).parent / "cases" / "calculator.json").read_text())
+    assert len(cases["cases"]) >= 10
+    for case in cases["cases"]:
+        assert validate_length(case["input"]) == (case["length_cm"], case["message"]), case
+    assert validate_length("0")[0] is None
+    assert "15 to 70 cm" in validate_length("1000")[1]
+    assert "not a number" in validate_length("abc")[1]

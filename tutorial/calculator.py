@@ -16,7 +16,7 @@ import traitlets
 from .content import load_cun, load_points
 from .model import RoutineError
 
-__all__ = ["CunCalculator", "PointDistance", "cun_cm", "personal_distances"]
+__all__ = ["CunCalculator", "PointDistance", "cun_cm", "personal_distances", "validate_length"]
 
 #: The calculator's rule (accepted lengths, messages), from ``cun.toml [calculator]``: the
 #: in-browser site runs the same rule in JavaScript from the same data.
@@ -30,6 +30,35 @@ DEFAULT_LENGTH_CM = float(_RULE["default_cm"])
 def _reference_cun() -> float:
     cun = load_cun()
     return float(next(p["cun"] for p in cun["proportional"] if p["id"] == cun["reference"]))
+
+
+def validate_length(text: str) -> tuple[float | None, str]:
+    """Check what a learner typed as their knee-to-ankle length.
+
+    Returns ``(length_cm, "")`` for a usable length, else ``(None, message)`` with a
+    plain-text message saying what is accepted and why. The rule and the messages are data
+    (``cun.toml [calculator]``); the in-browser site runs the same cases
+    (``tests/cases/calculator.json``) through its JavaScript copy of this rule.
+
+    Examples
+    --------
+    >>> validate_length("38.5")
+    (38.5, '')
+    >>> validate_length("abc")[0] is None
+    True
+    """
+    shown = " ".join(str(text).split())
+    try:
+        value = float(shown.replace(",", "."))
+    except ValueError:
+        value = float("nan")
+    if not shown or value != value or value in (float("inf"), float("-inf")):
+        return None, _RULE["not_a_number"].format(text=shown[:40])
+    if not MIN_LENGTH_CM <= value <= MAX_LENGTH_CM:
+        return None, _RULE["out_of_range"].format(
+            text=f"{value:g}", min=f"{MIN_LENGTH_CM:g}", max=f"{MAX_LENGTH_CM:g}"
+        )
+    return value, ""
 
 
 def cun_cm(length_cm: float) -> float:
