@@ -17,21 +17,20 @@ Settings (verdict thresholds, box intervals, caps) live in ``tutorial/data/quiz.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random
-import re
+import uuid
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from .content import load_points, load_routine, read_data_toml
 from .model import Acupoint, Routine, RoutineError
-from .storage import atomic_write_text, user_data_dir
+from .storage import user_data_dir
+from .store import AnswerEvent, Store, get_store
 
 __all__ = [
     "KINDS",
@@ -55,18 +54,10 @@ __all__ = [
 KINDS: tuple[str, ...] = ("locate", "name", "step")
 #: Verdicts, best first.
 VERDICTS: tuple[str, ...] = ("right", "close", "missed")
-#: The ``format`` field of a progress file; anything else is a foreign file.
+#: The ``format`` and ``version`` of a progress file (exported or imported, see
+#: :func:`tutorial.store.export_progress`); anything else is a foreign file.
 PROGRESS_FORMAT = "calf-cramp-tutorial/progress"
 PROGRESS_VERSION = 1
-
-_CODE = re.compile(r"^[A-Z]{1,3}[0-9]{1,3}$")
-_MAX_PROGRESS_BYTES = 2_000_000
-_MAX_ERROR_CUN = 1000.0
-_RESET_HINT = (
-    "Fix: move or delete the file, point the tutorial at another file (path=... or "
-    "$CALF_TUTORIAL_HOME), or press 'Reset progress' / call reset(), which keeps the "
-    "unreadable file next to it as '{name}.unreadable'."
-)
 
 
 # -- settings -------------------------------------------------------------------------------
@@ -274,167 +265,120 @@ def point_stats(code: str, answers: Iterable[Answer], *, box: int = 1) -> PointS
 
 
 def default_progress_path() -> Path:
-    """``progress.json`` in :func:`tutorial.storage.user_data_dir` (honours $CALF_TUTORIAL_HOME)."""
-    return user_data_dir() / load_quiz_settings().file_name
+    """The practice store in :func:`tutorial.storage.user_data_dir` (honours $CALF_TUTORIAL_HOME).
+
+    Quiz answers live in that SQLite file (see :mod:`tutorial.store`) since the store
+    replaced ``progress.json``; an old ``progress.json`` is imported from there once.
+    """
+    from .store import DB_NAME
+
+    return user_data_dir() / DB_NAME
 
 
 class Progress:
-    """Leitner boxes and recent answers per point, optionally kept in a JSON file.
+    """Leitner boxes and recent answers per point, derived from the answers in a store.
 
     Box ``n`` comes back ``intervals[n - 1]`` questions later (``quiz.toml``): a miss
     sends a point to box 1, a right answer moves it up a box, "close" keeps its box.
-    At most ``max_attempts_per_point`` answers are kept per point.
+    At most ``max_attempts_per_point`` answers are kept in memory per point (for the
+    per-point summary); the store keeps every answer.
 
-    Use :meth:`open` to read a file. A file that cannot be read is never overwritten:
-    :meth:`open` raises :class:`~tutorial.RoutineError`, and a ``Progress`` made with
-    ``blocked=`` keeps answers in memory only until :meth:`reset` moves the bad file aside.
+    Answers are appended to the :class:`~tutorial.store.Store` as events as they are
+    given, never merged: the boxes are the replay, in the store's one order, of every
+    answer there (also those that other kernels add). ``Progress(None)`` keeps
+    everything in memory.
+
+    Parameters
+    ----------
+    path
+        The store's database file, or None for memory only.
+    store
+        A :class:`~tutorial.store.Store` to use instead of ``path``.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, blocked: str = ""):
-        self.path = Path(path) if path is not None else None
-        #: why saving is refused (the load error), or "" when saving is allowed
-        self.blocked = blocked
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        blocked: str = "",
+        store: Store | None = None,
+    ):
+        if store is None and path is not None:
+            store = get_store(path)
+        self.store = store
+        self._blocked = blocked
         self.turn = 0
         self._cards: dict[str, _Card] = {}
         self._settings = load_quiz_settings()
-        # answers not yet written, and the file as last read or written (inode, mtime, size):
-        # if another quiz (another notebook) wrote the file since, save() merges
-        self._pending: list[tuple[str, Answer]] = []
-        self._stamp: tuple[int, int, int] | None = None
+        self._seen = 0  # the store's seq of the last answer replayed here
+        self._epoch: str | None = None  # changes when the answers are erased
+        self._local: set[str] = set()  # ids applied here before the store took them
+        self.sync()
 
-    # reading and writing
+    @property
+    def path(self) -> Path | None:
+        """The database file, or None when progress is kept in memory only."""
+        return self.store.path if self.store is not None else None
+
+    @property
+    def blocked(self) -> str:
+        """Why answers are not kept (the store is off), or "" when they are."""
+        if self._blocked:
+            return self._blocked
+        return self.store.problem if self.store is not None else ""
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Progress:
-        """Read the progress file at ``path``; a missing file gives empty progress.
+        """The progress kept in the store at ``path``.
 
         Raises
         ------
         RoutineError
-            If the file is not a progress file of this tutorial, is corrupt, or comes from
-            a newer version. The message names the file, the field and the fix.
+            If the store cannot be used (for example its folder cannot be written); the
+            message names the file and the fix. A corrupt or foreign file is not an error:
+            it is moved aside under a dated name and a fresh store is started.
         """
-        progress = cls(path)
-        target = progress.path
-        assert target is not None
-        if not target.exists():
-            return progress
-        progress._stamp = _stamp(target)
-        hint = _RESET_HINT.format(name=target.name)
+        store = get_store(path)
+        if not store.available:
+            raise RoutineError(store.problem, source=str(path), field="(store)")
+        return cls(store=store)
 
-        def fail(reason: str, where: str) -> RoutineError:
-            return RoutineError(f"{reason}. {hint}", source=str(target), field=where)
-
-        try:
-            size = target.stat().st_size
-            if size > _MAX_PROGRESS_BYTES:
-                raise fail(f"the file is {size} bytes, too big for a progress file", "(file)")
-            raw = json.loads(target.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise fail(f"cannot read it as JSON ({err})", "(file)") from err
-        if not isinstance(raw, dict) or raw.get("format") != PROGRESS_FORMAT:
-            raise fail(
-                f"this is not a progress file (expected format {PROGRESS_FORMAT!r})", "format"
-            )
-        version = raw.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise fail("expected a whole number >= 1", "version")
-        if version > PROGRESS_VERSION:
-            raise fail(
-                f"written by a newer version of the tutorial (version {version}, this one "
-                f"reads {PROGRESS_VERSION}); update the tutorial",
-                "version",
-            )
-        progress.turn = _whole(raw.get("turn"), "turn", fail)
-        points = raw.get("points")
-        if not isinstance(points, dict):
-            raise fail("expected an object of point code -> progress", "points")
-        top_box = len(progress._settings.intervals)
-        cap = progress._settings.max_attempts_per_point
-        for code, entry in points.items():
-            where = f"points.{code}"
-            if not isinstance(code, str) or not _CODE.match(code):
-                raise fail("expected a point code such as 'ST36'", where)
-            if not isinstance(entry, dict):
-                raise fail("expected an object with box, due and attempts", where)
-            box = _whole(entry.get("box"), f"{where}.box", fail)
-            due = _whole(entry.get("due"), f"{where}.due", fail)
-            attempts = entry.get("attempts")
-            if not isinstance(attempts, list):
-                raise fail("expected a list", f"{where}.attempts")
-            answers: deque[Answer] = deque(maxlen=cap)
-            for i, item in enumerate(attempts):
-                answers.append(_answer_from_json(item, f"{where}.attempts[{i}]", fail))
-            # a box beyond today's intervals (settings changed) counts as the top box
-            progress._cards[code] = _Card(box=min(max(box, 1), top_box), due=due, attempts=answers)
-        return progress
-
-    def to_json(self) -> dict[str, Any]:
-        """The progress as the JSON object saved to disk."""
-        return {
-            "format": PROGRESS_FORMAT,
-            "version": PROGRESS_VERSION,
-            "turn": self.turn,
-            "points": {
-                code: {
-                    "box": card.box,
-                    "due": card.due,
-                    "attempts": [
-                        {"kind": a.kind, "verdict": a.verdict, "error_cun": a.error_cun}
-                        for a in card.attempts
-                    ],
-                }
-                for code, card in sorted(self._cards.items())
-            },
-        }
+    def sync(self) -> None:
+        """Replay the answers other quizzes (other kernels) added since the last look."""
+        if self.store is None or self.blocked:
+            return
+        epoch = self.store.answers_epoch()
+        if epoch != self._epoch:
+            if self._epoch is not None:  # the answers were erased: start over
+                self._forget()
+            self._epoch = epoch
+            self._seen = 0
+        for event in self.store.answers(self._seen):
+            self._replay(event)
 
     def save(self) -> bool:
-        """Write the file atomically; returns False (and writes nothing) when there is no
-        path or saving is :attr:`blocked` by an unreadable file.
+        """True when every answer so far is in the store (answers are written as given).
 
-        If the file changed since it was read (another quiz saved to it), it is read
-        again and the answers given here since then are added to it, so neither quiz's
-        answers are lost. If it has become unreadable, saving is blocked instead.
+        Kept for the older API; there is nothing left to save by hand.
         """
-        if self.path is None or self.blocked:
+        if self.store is None or self.blocked:
             return False
-        if self.path.exists() and _stamp(self.path) != self._stamp:
-            try:
-                fresh = Progress.open(self.path)
-            except RoutineError as err:
-                self.blocked = str(err)
-                return False
-            for code, answer in self._pending:
-                fresh.record(code, answer)
-            self.turn, self._cards = fresh.turn, fresh._cards
-        atomic_write_text(self.path, json.dumps(self.to_json(), ensure_ascii=False, indent=1))
-        self._stamp = _stamp(self.path)
-        self._pending.clear()
-        return True
+        return self.store.pending == 0
 
     def reset(self) -> Path | None:
-        """Forget all progress and save the empty state.
+        """Erase the saved quiz answers (not the timer sessions) and start from box 1."""
+        if self.store is not None and not self.blocked:
+            self.store.erase_answers()
+        self._forget()
+        self._epoch = None
+        self.sync()
+        return None
 
-        An unreadable file (see :attr:`blocked`) is first renamed to
-        ``<name>.unreadable`` (or ``<name>.unreadable-2``, ...), never deleted; the new
-        name is returned, else None.
-        """
-        kept = None
-        if self.blocked and self.path is not None and self.path.exists():
-            kept = self.path.with_name(self.path.name + ".unreadable")
-            n = 1
-            while kept.exists():
-                n += 1
-                kept = self.path.with_name(f"{self.path.name}.unreadable-{n}")
-            os.replace(self.path, kept)
-        self.blocked = ""
+    def _forget(self) -> None:
         self.turn = 0
         self._cards.clear()
-        self._pending.clear()
-        if self.path is not None and self.path.exists():
-            self._stamp = _stamp(self.path)  # reset means: overwrite whatever is there
-        self.save()
-        return kept
+        self._local.clear()
+        self._seen = 0
 
     # answers and scheduling
 
@@ -455,21 +399,55 @@ class Progress:
         card = self._cards.get(code)
         return card.due if card else 0
 
-    def record(self, code: str, answer: Answer) -> None:
-        """Count one answer for ``code`` and move it between boxes."""
+    def record(
+        self, code: str, answer: Answer, *, view: str | None = None, side: str = "right"
+    ) -> None:
+        """Count one answer for ``code``, move it between boxes, and append it to the store."""
         if answer.kind not in KINDS or answer.verdict not in VERDICTS:
             raise ValueError(f"unknown kind or verdict in {answer!r}")
+        if self.store is None or self.blocked:
+            self._apply(code, answer)
+            return
+        self.sync()
+        answer_id = str(uuid.uuid4())
+        result = self.store.add_answer(
+            id=answer_id,
+            point=code,
+            kind=answer.kind,
+            verdict=answer.verdict,
+            error_cun=answer.error_cun,
+            side=side,
+            view=view,
+            after=self._seen,
+        )
+        if result is None:  # busy (retried with the next write) or off: count it here now
+            self._local.add(answer_id)
+            self._apply(code, answer)
+            return
+        earlier, seq = result
+        for event in earlier:  # answers another kernel added just before this one
+            self._replay(event)
+        self._apply(code, answer)
+        self._seen = seq
+
+    def _replay(self, event: AnswerEvent) -> None:
+        self._seen = event.seq
+        if event.id in self._local:  # counted already, when the store was busy
+            self._local.discard(event.id)
+            return
+        self._apply(event.point, Answer(event.kind, event.verdict, event.error_cun))
+
+    def _apply(self, code: str, answer: Answer) -> None:
+        """The Leitner rule (the static site runs the same rule in JavaScript)."""
         card = self._card(code)
         card.attempts.append(answer)
         top = len(self._settings.intervals)
-        if answer.verdict == "missed":
-            card.box = 1
-        elif answer.verdict == "right":
+        if answer.verdict == "right":
             card.box = min(card.box + 1, top)
+        elif answer.verdict != "close":  # "missed" (or "wrong" from the site)
+            card.box = 1
         card.due = self.turn + self._settings.intervals[card.box - 1]
         self.turn += 1
-        if self.path is not None and not self.blocked:
-            self._pending.append((code, answer))
 
     def answers(self, code: str) -> tuple[Answer, ...]:
         """The kept answers for ``code``, oldest first."""
@@ -498,38 +476,6 @@ class Progress:
             soonest = min(self.due(c) for c in pool)
             best = [c for c in pool if self.due(c) == soonest]
         return rng.choice(sorted(best))
-
-
-def _stamp(path: Path) -> tuple[int, int, int]:
-    info = path.stat()
-    return (info.st_ino, info.st_mtime_ns, info.st_size)
-
-
-def _whole(value: Any, where: str, fail) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise fail("expected a whole number >= 0", where)
-    return value
-
-
-def _answer_from_json(item: Any, where: str, fail) -> Answer:
-    if not isinstance(item, dict):
-        raise fail("expected an object with kind, verdict and error_cun", where)
-    kind, verdict, error = item.get("kind"), item.get("verdict"), item.get("error_cun")
-    if kind not in KINDS:
-        raise fail(f"kind must be one of {list(KINDS)}", f"{where}.kind")
-    if verdict not in VERDICTS:
-        raise fail(f"verdict must be one of {list(VERDICTS)}", f"{where}.verdict")
-    if error is not None:
-        if (
-            not isinstance(error, (int, float))
-            or isinstance(error, bool)
-            or not 0 <= error < _MAX_ERROR_CUN
-        ):
-            raise fail(
-                f"expected null or a distance 0-{_MAX_ERROR_CUN:g} cun", f"{where}.error_cun"
-            )
-        error = float(error)
-    return Answer(kind=kind, verdict=verdict, error_cun=error)
 
 
 # -- questions and the session --------------------------------------------------------------
@@ -567,18 +513,23 @@ class PracticeSession:
         Seed for the random choices (points, views, answer order): the same seed and the
         same answers give the same questions.
     path
-        The progress file. ``"default"`` (the default): ``progress.json`` in the user data
-        folder (``$CALF_TUTORIAL_HOME`` moves it); ``None``: keep progress in memory only.
+        Where answers are kept. ``"default"`` (the default): the practice store in the
+        user data folder (``$CALF_TUTORIAL_HOME`` moves it, see :mod:`tutorial.store`); a
+        path: a store database file of your own; ``None``: keep progress in memory only.
     side
         ``"right"`` or ``"left"`` leg.
     routine
         The routine whose steps "which step" questions ask about (default: the built-in one).
+    on_bad_file
+        ``"keep"`` (the default): when the store cannot be used (a folder that cannot be
+        written), practise on with progress in memory; :attr:`load_error` says why.
+        ``"raise"``: raise :class:`~tutorial.RoutineError` instead.
 
     Raises
     ------
     RoutineError
-        If the progress file exists but cannot be read (see :meth:`Progress.open`); pass
-        ``on_bad_file="keep"`` to continue in memory with saving blocked instead.
+        With ``on_bad_file="raise"``, if the store cannot be used. A corrupt or foreign
+        database is never an error: it is moved aside and a fresh store started.
     """
 
     def __init__(
@@ -590,7 +541,7 @@ class PracticeSession:
         path: str | os.PathLike[str] | None = "default",
         side: str = "right",
         routine: Routine | None = None,
-        on_bad_file: str = "raise",
+        on_bad_file: str = "keep",
     ):
         self.settings = load_quiz_settings()
         self.points: Mapping[str, Acupoint] = load_points()
@@ -608,14 +559,12 @@ class PracticeSession:
         if path is None:
             self.progress = Progress(None)
         else:
-            target = default_progress_path() if path == "default" else Path(path)
-            try:
-                self.progress = Progress.open(target)
-            except RoutineError as err:
+            store = get_store(None if path == "default" else path)
+            if not store.available:
                 if on_bad_file != "keep":
-                    raise
-                self.load_error = str(err)
-                self.progress = Progress(target, blocked=str(err))
+                    raise RoutineError(store.problem, source=str(store.path), field="(store)")
+                self.load_error = store.problem
+            self.progress = Progress(store=store)
         #: this session's answers as (code, Answer), newest last (bounded)
         self.history: deque[tuple[str, Answer]] = deque(maxlen=2000)
         self.question: Question | None = None
@@ -646,6 +595,7 @@ class PracticeSession:
     def next_question(self, kind: str | None = None, code: str | None = None) -> Question:
         """Choose, remember and return the next question (adaptive unless ``code`` given)."""
         last = self.question.code if self.question else None
+        self.progress.sync()  # answers given meanwhile in other lessons count too
         code = code or self.progress.pick(self.codes, self.rng, avoid=last)
         kind = kind or self.rng.choice(self.kinds)
         if kind == "step" and not self._steps_for(code):
@@ -733,9 +683,9 @@ class PracticeSession:
         return (question.answer,)
 
     def _record(self, code: str, answer: Answer) -> None:
-        self.progress.record(code, answer)
+        view = self.question.view if self.question else None
+        self.progress.record(code, answer, view=view, side=self.side)
         self.history.append((code, answer))
-        self.progress.save()
 
     # summaries
 
@@ -752,7 +702,7 @@ class PracticeSession:
         ]
 
     def reset(self) -> Path | None:
-        """Forget all saved progress and this session's answers (see :meth:`Progress.reset`)."""
+        """Erase the saved quiz answers and this session's (see :meth:`Progress.reset`)."""
         self.history.clear()
         self.load_error = ""
         return self.progress.reset()
