@@ -316,6 +316,7 @@ class StepTimer(anywidget.AnyWidget):
 
     def close(self) -> None:
         """Stop the timer: cancel kernel-side callbacks, silence and remove the front ends."""
+        self._log_session()
         self._cancel()
         if getattr(self, "comm", None) is not None:
             with contextlib.suppress(Exception):  # the kernel may be shutting down
@@ -340,6 +341,20 @@ class StepTimer(anywidget.AnyWidget):
                     callback(change)
                 except Exception:
                     self._report_callback_error(callback)
+        if any(change.index is None or change.reason == "reset" for change in changes):
+            self._log_session()  # a run ended: finished, or stopped
+
+    def _log_session(self) -> None:
+        """Record the run that ended in the practice log (tutorial.practicelog); never raise."""
+        try:
+            from .practicelog import record_timer_run
+
+            notice = record_timer_run(self)
+        except Exception as err:  # the log must never break the timer (nor a shutdown)
+            notice = f"Session not saved: {err}"
+        if notice:
+            with contextlib.suppress(Exception):
+                self.notice = notice
 
     def _report_callback_error(self, callback: Callable[..., Any]) -> None:
         name = getattr(callback, "__qualname__", repr(callback))
