@@ -63,6 +63,15 @@ _LAZY = {
     "LocatePointQuiz": "quiz",
     "NamePointQuiz": "quiz",
     "PracticeSession": "practice",
+    # the store and the practice log
+    "practice_log": "practicelog",
+    "privacy_note": "practicelog",
+    "PracticeReport": "logview",
+    "draw_practice_calendar": "logview",
+    "draw_step_times": "logview",
+    "import_progress": "store",
+    "export_progress": "store",
+    "delete_practice_data": "store",
 }
 
 __all__ = [

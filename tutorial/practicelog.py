@@ -43,6 +43,8 @@ __all__ = [
     "StepTime",
     "load_log_settings",
     "practice_log",
+    "privacy_note",
+    "privacy_text",
     "record_timer_run",
     "session_from_history",
 ]
@@ -332,9 +334,7 @@ def practice_log(*, store: Store | None = None) -> PracticeLog:
     """
     store = store or get_store()
     stored = store.sessions()
-    return PracticeLog(
-        (SessionRecord.from_stored(raw) for raw in stored), problem=store.problem
-    )
+    return PracticeLog((SessionRecord.from_stored(raw) for raw in stored), problem=store.problem)
 
 
 # -- recording a timer run -------------------------------------------------------------------
@@ -452,3 +452,51 @@ def record_timer_run(timer: Any, *, store: Store | None = None) -> str:
     if store.pending:
         return texts["session_busy"]
     return texts["session_off"].format(reason=store.problem)
+
+
+# -- what is kept, where, and how to delete it -----------------------------------------------
+
+
+def privacy_text(*, store: Store | None = None) -> list[str]:
+    """The privacy note as plain-text paragraphs: what is kept, where, how to delete it.
+
+    The one source of this wording: lesson 0, lesson 8 and the log widget all show it.
+    """
+    store = store or get_store()
+    texts = load_log_settings()["privacy"]
+    available = store.available
+    where = str(store.path) if store.path is not None else store._where()
+    lines = [texts["what"], texts["where"].format(path=where), texts["delete"]]
+    if not available:
+        lines.append(texts["off"].format(reason=store.problem))
+    return lines
+
+
+class PrivacyNote:
+    """What the course keeps, where, how to delete it; shows as text or as HTML (escaped)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = tuple(lines)
+
+    def __str__(self) -> str:
+        return "\n\n".join(self.lines)
+
+    def _repr_pretty_(self, printer: Any, _cycle: bool) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        import html
+
+        paragraphs = "".join(
+            f'<p style="margin:4px 0;line-height:1.45">{html.escape(line)}</p>'
+            for line in self.lines
+        )
+        return (
+            '<div class="calf-privacy-note" style="border-left:4px solid #0072B2;'
+            f'padding:4px 10px;background:#F2F7FB">{paragraphs}</div>'
+        )
+
+
+def privacy_note(*, store: Store | None = None) -> PrivacyNote:
+    """What this course keeps about you, where, and how to delete it (for a lesson cell)."""
+    return PrivacyNote(privacy_text(store=store))

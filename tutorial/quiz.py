@@ -332,7 +332,8 @@ def _badge(verdict: str, text: str) -> str:
 class PointQuiz(widgets.VBox):
     """Adaptive find-the-point practice: locate, name, and which step uses each point.
 
-    Points you miss come back sooner (Leitner boxes). Progress is saved after each answer.
+    Points you miss come back sooner (Leitner boxes). Each answer is kept in the practice
+    store as it is given (:mod:`tutorial.store`).
 
     Parameters
     ----------
@@ -343,8 +344,9 @@ class PointQuiz(widgets.VBox):
     seed
         Seed for the question order, so lessons and tests are reproducible.
     path
-        Progress file: ``"default"`` = ``progress.json`` in the tutorial's data folder
-        (``$CALF_TUTORIAL_HOME`` moves it); a path; or ``None`` to write nothing.
+        Where answers are kept: ``"default"`` = the practice store in the tutorial's data
+        folder (``$CALF_TUTORIAL_HOME`` moves it); a database path; or ``None`` to write
+        nothing.
     side
         ``"right"`` or ``"left"`` leg.
     figsize, dpi
@@ -439,8 +441,7 @@ class PointQuiz(widgets.VBox):
             self._summary_text,
             self._summary_image,
         ]
-        if self.session.load_error:
-            self._show_file_problem(self.session.load_error)
+        self._show_store_notice()
         self.next_question()
 
     # -- public API
@@ -557,13 +558,12 @@ class PointQuiz(widgets.VBox):
         return verdict
 
     def reset_progress(self) -> None:
-        """Forget saved progress (an unreadable file is kept aside, never deleted)."""
-        kept = self.session.reset()
+        """Erase the saved quiz answers (timer sessions stay; lesson 8 deletes everything)."""
+        self.session.reset()
         self._error.layout.display = "none"
         self._error.value = ""
         self.answered = 0
-        note = f" The unreadable file was kept as {kept.name}." if kept else ""
-        self._status.value = "Progress reset." + note
+        self._status.value = "Progress reset."
         self._refresh_summary()
 
     def close(self) -> None:
@@ -665,12 +665,12 @@ class PointQuiz(widgets.VBox):
         for _code, answer in self.session.history:
             counts[answer.verdict] += 1
         saved = ""
-        if self.session.progress.path is None:
+        progress = self.session.progress
+        if progress.store is None:
             saved = " · progress not saved (path=None)"
-        elif self.session.progress.blocked:
-            saved = " · progress not saved (see the message above)"
-            if self._error.layout.display == "none":
-                self._show_file_problem(self.session.progress.blocked)
+        elif progress.blocked:
+            saved = " · progress is off"
+        self._show_store_notice()
         self._status.value = (
             f"This session: {self.answered} answered · {counts['right']} right · "
             f"{counts['close']} close · {counts['missed']} missed{saved}"
@@ -703,14 +703,13 @@ class PointQuiz(widgets.VBox):
             note += f" Furthest off so far: {weakest[0].code}, {weakest[0].mean_error_cun:.1f} cun."
         self._summary_text.value = _p(note, small=True)
 
-    def _show_file_problem(self, message: str) -> None:
-        self._error.value = _p(
-            "Your saved progress could not be read, so nothing will be saved until you "
-            f"press 'Reset progress'. {message}",
-            colour="#A33A00",
-            small=True,
-        )
-        self._error.layout.display = ""
+    def _show_store_notice(self) -> None:
+        """Show the store's message (progress off, or a file moved aside) once, as text."""
+        store = self.session.progress.store
+        notice = store.take_notice() if store is not None else ""
+        if notice:
+            self._error.value = _p(notice, colour="#A33A00", small=True)
+            self._error.layout.display = ""
 
 
 class LocatePointQuiz(PointQuiz):
