@@ -424,8 +424,9 @@ class PracticeReport(widgets.VBox):
         last = self.practice[-1].started_at.astimezone()
         name = {value: label for label, value in self.schedule_buttons.options}
         weeks = load_log_settings()["calendar"]["weeks"]
+        n = len(self.practice)
         lines = [
-            f"{len(self.practice)} session{'s' if len(self.practice) != 1 else ''} kept; the latest on "
+            f"{n} session{'s' if n != 1 else ''} kept; the latest on "
             f"{last:%a %d %b %Y at %H:%M}.",
             f"On schedule ({name[self.schedule].lower()}): "
             + (
