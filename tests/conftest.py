@@ -10,3 +10,14 @@ from tutorial.storage import DATA_DIR_ENV
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("tutorial-home")))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stores():
+    """Each test opens its own stores; close them afterwards (no descriptors pile up)."""
+    from tutorial import store
+
+    yield
+    for opened in list(store._STORES.values()):
+        opened.close()
+    store._STORES.clear()

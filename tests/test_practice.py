@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import signal
-import subprocess
-import sys
-import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -16,10 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutorial import RoutineError
+from tutorial import VIEWS, RoutineError
 from tutorial.geometry import project
 from tutorial.practice import (
-    PROGRESS_FORMAT,
     Answer,
     PracticeSession,
     Progress,
@@ -28,6 +21,7 @@ from tutorial.practice import (
     score_click,
     verdict_for,
 )
+from tutorial.store import get_store
 
 SETTINGS = load_quiz_settings()
 
@@ -220,7 +214,7 @@ def test_session_summary_counts_only_this_session(tmp_path):
     assert sum(s.attempts for s in second.summary(session=False)) == 4
 
 
-# -- persistence ----------------------------------------------------------------------------
+# -- persistence: answers are events in the store, boxes are their replay -----------------
 
 
 def _played(path: Path, n: int = 6) -> PracticeSession:
@@ -232,25 +226,55 @@ def _played(path: Path, n: int = 6) -> PracticeSession:
     return session
 
 
-def test_progress_round_trips_through_the_file(tmp_path):
-    path = tmp_path / "sub" / "progress.json"
+def _state(progress: Progress, codes) -> list[tuple[int, int, int]]:
+    return [(progress.box(c), progress.due(c), len(progress.answers(c))) for c in codes]
+
+
+def test_answers_are_appended_to_the_store_as_events(tmp_path):
+    path = tmp_path / "sub" / "practice.sqlite3"
     session = _played(path)
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    assert raw["format"] == PROGRESS_FORMAT
-    assert raw["version"] == 1
+    events = get_store(path).answers()
+    assert len(events) == 6
+    assert [e.seq for e in events] == sorted(e.seq for e in events)
+    first = events[0]
+    assert first.kind == "locate"
+    assert first.side == "right"
+    assert first.view in VIEWS
+    assert first.error_cun == pytest.approx(0.0, abs=1e-6)
+    assert first.verdict == "right"
     again = Progress.open(path)
-    assert again.to_json() == session.progress.to_json()
     assert again.turn == 6
+    assert _state(again, session.codes) == _state(session.progress, session.codes)
 
 
-def test_default_file_follows_calf_tutorial_home(tmp_path, monkeypatch):
+def test_boxes_are_a_replay_of_the_stored_answers_by_the_unchanged_rule(tmp_path):
+    """The store changes where answers live, not the Leitner rule: an in-memory Progress
+    fed the same answers in the same order ends in the same boxes and due turns."""
+    path = tmp_path / "practice.sqlite3"
+    session = PracticeSession(seed=3, path=path)
+    memory = Progress(None)
+    for i in range(60):
+        question = session.next_question()
+        if question.kind == "locate":
+            x, y = session.true_location()
+            score = session.answer_click(x + (i % 5) * 0.45, y)
+            memory.record(question.code, Answer("locate", score.verdict, score.distance_cun))
+        else:
+            choice = question.answer if i % 3 else question.choices[0]
+            verdict = session.answer_choice(choice)
+            memory.record(question.code, Answer(question.kind, verdict))
+    replayed = Progress.open(path)
+    assert replayed.turn == memory.turn == 60
+    assert _state(replayed, session.codes) == _state(memory, session.codes)
+
+
+def test_default_store_follows_calf_tutorial_home(tmp_path, monkeypatch):
     monkeypatch.setenv("CALF_TUTORIAL_HOME", str(tmp_path))
     session = PracticeSession(seed=1)
-    assert session.progress.path == tmp_path / SETTINGS.file_name
-    assert not session.progress.path.exists()  # nothing written before an answer
+    assert session.progress.path == tmp_path / "practice.sqlite3"
     question = session.next_question(kind="name")
     session.answer_choice(question.answer)
-    assert Progress.open(tmp_path / SETTINGS.file_name).turn == 1
+    assert Progress.open(tmp_path / "practice.sqlite3").turn == 1
 
 
 def test_path_none_writes_nothing(tmp_path, monkeypatch):
@@ -260,126 +284,59 @@ def test_path_none_writes_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_attempts_per_point_are_capped(tmp_path):
-    path = tmp_path / "progress.json"
+def test_attempts_kept_in_memory_are_capped_but_the_store_keeps_every_answer(tmp_path):
+    path = tmp_path / "practice.sqlite3"
     session = PracticeSession(["ST36"], kinds=("name",), seed=1, path=path)
     for _ in range(SETTINGS.max_attempts_per_point + 40):
         session.answer_choice(session.next_question().answer)
     assert len(session.progress.answers("ST36")) == SETTINGS.max_attempts_per_point
     assert len(Progress.open(path).answers("ST36")) == SETTINGS.max_attempts_per_point
+    assert len(get_store(path).answers()) == SETTINGS.max_attempts_per_point + 40
     assert session.progress.turn == SETTINGS.max_attempts_per_point + 40
 
 
-BAD_FILES = {
-    "not json": ("{ this is not json", r"\(file\)"),
-    "binary": (b"\x89PNG\r\n\x1a\n\x00\xff", r"\(file\)"),
-    "foreign": (json.dumps({"title": "My routine", "steps": []}), "format"),
-    "a list": ("[1, 2, 3]", "format"),
-    "newer": (json.dumps({"format": PROGRESS_FORMAT, "version": 99}), "version"),
-    "bad box": (
-        json.dumps(
-            {
-                "format": PROGRESS_FORMAT,
-                "version": 1,
-                "turn": 3,
-                "points": {"BL40": {"box": "two", "due": 1, "attempts": []}},
-            }
-        ),
-        r"points\.BL40\.box",
-    ),
-    "bad verdict": (
-        json.dumps(
-            {
-                "format": PROGRESS_FORMAT,
-                "version": 1,
-                "turn": 3,
-                "points": {
-                    "BL40": {"box": 1, "due": 1, "attempts": [{"kind": "locate", "verdict": "ok"}]}
-                },
-            }
-        ),
-        r"points\.BL40\.attempts\[0\]\.verdict",
-    ),
-}
-
-
-@pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_corrupt_or_foreign_file_is_a_clear_error_naming_file_field_and_fix(tmp_path, name):
-    content, field = BAD_FILES[name]
-    path = tmp_path / "progress.json"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    with pytest.raises(RoutineError, match=field) as info:
-        PracticeSession(seed=1, path=path)
-    message = str(info.value)
-    assert str(path) in message
-    assert "reset" in message.lower()
-    assert info.value.source == str(path)
-
-
-def test_unreadable_file_is_never_overwritten_until_reset(tmp_path):
-    path = tmp_path / "progress.json"
-    path.write_text("{ broken", encoding="utf-8")
-    session = PracticeSession(seed=1, path=path, on_bad_file="keep")
-    assert "progress.json" in session.load_error
+def test_two_quizzes_on_one_store_keep_each_others_answers(tmp_path):
+    path = tmp_path / "practice.sqlite3"
+    lesson3 = PracticeSession(["ST36"], kinds=("name",), seed=1, path=path)
+    lesson6 = PracticeSession(["BL57"], kinds=("name",), seed=2, path=path)
     for _ in range(3):
-        session.answer_choice(session.next_question(kind="name").answer)
-    assert path.read_text(encoding="utf-8") == "{ broken"
-    kept = session.reset()
-    assert kept == tmp_path / "progress.json.unreadable"
-    assert kept.read_text(encoding="utf-8") == "{ broken"
-    assert Progress.open(path).turn == 0
-    session.answer_choice(session.next_question(kind="name").answer)
-    assert Progress.open(path).turn == 1
+        lesson3.answer_choice(lesson3.next_question().answer)
+        lesson6.answer_choice(lesson6.next_question().answer)
+    saved = Progress.open(path)
+    assert saved.turn == 6
+    assert len(saved.answers("ST36")) == len(saved.answers("BL57")) == 3
+    # each quiz counts the other's answers too, in the store's one order
+    assert lesson3.progress.turn == 5
+    assert lesson6.progress.turn == 6
+    lesson3.next_question()
+    assert _state(lesson3.progress, ["ST36", "BL57"]) == _state(saved, ["ST36", "BL57"])
 
 
-def test_reset_clears_progress(tmp_path):
-    path = tmp_path / "progress.json"
+def test_reset_erases_the_answers_and_other_quizzes_follow(tmp_path):
+    path = tmp_path / "practice.sqlite3"
     session = _played(path)
+    other = PracticeSession(seed=8, path=path, kinds=("name",))
+    assert other.progress.turn == 6
     assert session.reset() is None
+    assert get_store(path).answers() == []
     assert session.summary() == PracticeSession(seed=7, path=None, kinds=("locate",)).summary()
-    assert Progress.open(path).to_json()["points"] == {}
+    other.next_question()
+    assert other.progress.turn == 0  # the erase reached the other quiz too
 
 
-_KILLED_SAVE = textwrap.dedent(
-    """
-    import os, sys, time
-    from tutorial.practice import Answer, Progress
-
-    progress = Progress.open(sys.argv[1])
-    for _ in range(20):
-        progress.record("BL57", Answer("locate", "missed", 2.5))
-
-    def stall(src, dst):
-        # the new file is written and flushed; stop here and wait to be killed
-        print("written", flush=True)
-        time.sleep(60)
-
-    os.replace = stall
-    progress.save()
-    """
-)
-
-
-def test_kill_mid_save_leaves_the_old_file_whole(tmp_path):
-    path = tmp_path / "progress.json"
-    _played(path)
-    before = path.read_bytes()
-    child = subprocess.Popen(
-        [sys.executable, "-c", _KILLED_SAVE, str(path)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert child.stdout.readline().strip() == "written"
-        os.kill(child.pid, signal.SIGKILL)
-    finally:
-        child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
-    leftovers = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-    assert leftovers  # the half-finished save really got as far as a temporary file
-    assert path.read_bytes() == before
-    assert Progress.open(path).turn == 6
+def test_unwritable_store_keeps_the_quiz_working_in_memory(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    path = blocker / "sub" / "practice.sqlite3"
+    session = PracticeSession(seed=1, path=path, kinds=("name",))
+    assert "cannot be created" in session.load_error
+    for _ in range(3):
+        session.answer_choice(session.next_question().answer)
+    assert session.progress.turn == 3
+    assert session.progress.blocked
+    with pytest.raises(RoutineError, match="cannot be created") as info:
+        PracticeSession(seed=1, path=path, on_bad_file="raise")
+    assert "CALF_TUTORIAL_HOME" in str(info.value)  # the fix
 
 
 def test_locate_questions_pick_a_view_that_also_shows_the_landmark():
@@ -391,25 +348,3 @@ def test_locate_questions_pick_a_view_that_also_shows_the_landmark():
         for _ in range(4):
             view = session.next_question(code=code).view
             assert any(f.landmark == landmark for f in features(view))
-
-
-def test_two_quizzes_on_one_file_keep_each_others_answers(tmp_path):
-    path = tmp_path / "progress.json"
-    lesson3 = PracticeSession(["ST36"], kinds=("name",), seed=1, path=path)
-    lesson6 = PracticeSession(["BL57"], kinds=("name",), seed=2, path=path)
-    for _ in range(3):
-        lesson3.answer_choice(lesson3.next_question().answer)
-        lesson6.answer_choice(lesson6.next_question().answer)
-    saved = Progress.open(path)
-    assert saved.turn == 6
-    assert len(saved.answers("ST36")) == len(saved.answers("BL57")) == 3
-
-
-def test_file_broken_by_someone_else_during_a_session_is_not_overwritten(tmp_path):
-    path = tmp_path / "progress.json"
-    session = PracticeSession(seed=1, path=path, kinds=("name",))
-    session.answer_choice(session.next_question().answer)
-    path.write_text("not json any more", encoding="utf-8")
-    session.answer_choice(session.next_question().answer)
-    assert path.read_text(encoding="utf-8") == "not json any more"
-    assert "progress.json" in session.progress.blocked

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from matplotlib.patches import Circle
 
-from tutorial import RoutineError
 from tutorial.geometry import project
 from tutorial.practice import PracticeSession, Progress, load_quiz_settings
 from tutorial.quiz import (
@@ -214,7 +213,7 @@ def test_same_seed_same_quiz():
 
 
 def test_progress_is_saved_after_each_answer_and_reset_by_the_button(tmp_path):
-    path = tmp_path / "progress.json"
+    path = tmp_path / "practice.sqlite3"
     quiz = NamePointQuiz(seed=1, path=path)
     quiz.choose(quiz.question.answer)
     assert Progress.open(path).turn == 1
@@ -229,27 +228,42 @@ def test_progress_is_saved_after_each_answer_and_reset_by_the_button(tmp_path):
     assert quiz.session.summary() == PracticeSession(seed=1, path=None).summary()
 
 
-def test_default_progress_file_lives_in_calf_tutorial_home(tmp_path):
+def test_default_store_lives_in_calf_tutorial_home(tmp_path):
     quiz = NamePointQuiz(seed=1)
     quiz.choose(quiz.question.answer)
-    assert Progress.open(tmp_path / "home" / SETTINGS.file_name).turn == 1
+    assert Progress.open(tmp_path / "home" / "practice.sqlite3").turn == 1
 
 
-def test_unreadable_progress_file_is_reported_and_kept(tmp_path):
-    path = tmp_path / "progress.json"
+def test_foreign_file_is_moved_aside_and_said_once_as_text(tmp_path):
+    path = tmp_path / "practice.sqlite3"
     path.write_text('{"format": "something else", "<b>": 1}', encoding="utf-8")
-    with pytest.raises(RoutineError):
-        PracticeSession(path=path)
     quiz = NamePointQuiz(seed=1, path=path)
     assert quiz._error.layout.display == ""
     assert "could not be read" in quiz._error.value
-    assert "progress.json" in quiz._error.value
+    assert "&lt;b&gt;" not in quiz._error.value
+    assert "<b>" not in quiz._error.value
+    moved = list(tmp_path.glob("practice.unreadable-*.sqlite3"))
+    assert len(moved) == 1
+    assert moved[0].name in quiz._error.value
+    assert moved[0].read_text(encoding="utf-8").startswith('{"format": "something else"')
     quiz.choose(quiz.question.answer)
-    assert path.read_text(encoding="utf-8").startswith('{"format": "something else"')
-    quiz.reset_progress()
-    assert (tmp_path / "progress.json.unreadable").exists()
-    assert Progress.open(path).turn == 0
-    assert quiz._error.layout.display == "none"
+    assert Progress.open(path).turn == 1  # a fresh store took the answer
+    again = NamePointQuiz(seed=1, path=path)
+    assert again._error.layout.display == "none"  # said once
+
+
+def test_unwritable_data_folder_says_once_that_progress_is_off(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be", encoding="utf-8")
+    monkeypatch.setenv("CALF_TUTORIAL_HOME", str(blocker / "tutorial"))
+    quiz = NamePointQuiz(seed=1)
+    assert "Progress and the practice log are off" in quiz._error.value
+    assert str(blocker) in quiz._error.value
+    quiz.choose(quiz.question.answer)
+    assert "progress is off" in quiz._status.value
+    assert quiz.session.progress.turn == 1  # the quiz still adapts, in memory
+    second = LocatePointQuiz(seed=2)
+    assert second._error.layout.display == "none"  # the message is shown once
 
 
 def test_callback_errors_are_shown_not_lost(monkeypatch):

@@ -426,8 +426,7 @@ class PracticeReport(widgets.VBox):
         weeks = load_log_settings()["calendar"]["weeks"]
         n = len(self.practice)
         lines = [
-            f"{n} session{'s' if n != 1 else ''} kept; the latest on "
-            f"{last:%a %d %b %Y at %H:%M}.",
+            f"{n} session{'s' if n != 1 else ''} kept; the latest on {last:%a %d %b %Y at %H:%M}.",
             f"On schedule ({name[self.schedule].lower()}): "
             + (
                 f"{adherence.percent:.0f}% of days ({adherence.days_on_schedule} of "

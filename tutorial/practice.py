@@ -30,7 +30,7 @@ from pathlib import Path
 from .content import load_points, load_routine, read_data_toml
 from .model import Acupoint, Routine, RoutineError
 from .storage import user_data_dir
-from .store import AnswerEvent, Store, get_store
+from .store import OFF_FIX, AnswerEvent, Store, get_store
 
 __all__ = [
     "KINDS",
@@ -340,7 +340,7 @@ class Progress:
         """
         store = get_store(path)
         if not store.available:
-            raise RoutineError(store.problem, source=str(path), field="(store)")
+            raise RoutineError(f"{store.problem} {OFF_FIX}", source=str(path), field="(store)")
         return cls(store=store)
 
     def sync(self) -> None:
@@ -562,7 +562,9 @@ class PracticeSession:
             store = get_store(None if path == "default" else path)
             if not store.available:
                 if on_bad_file != "keep":
-                    raise RoutineError(store.problem, source=str(store.path), field="(store)")
+                    raise RoutineError(
+                        f"{store.problem} {OFF_FIX}", source=str(store.path), field="(store)"
+                    )
                 self.load_error = store.problem
             self.progress = Progress(store=store)
         #: this session's answers as (code, Answer), newest last (bounded)

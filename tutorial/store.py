@@ -66,6 +66,8 @@ EXPORT_VERSION = 1
 APPLICATION_ID = 0x43435431
 #: The legacy progress file (before the store), imported once and kept as a backup.
 LEGACY_NAME = "progress.json"
+#: What to do when the store is off (a folder that cannot be written).
+OFF_FIX = f"To keep them, set {DATA_DIR_ENV} to a folder you can write to and restart the kernel."
 #: Seconds a writer waits for another one before giving up (then the write is retried later).
 BUSY_SECONDS = 10.0
 
@@ -286,8 +288,7 @@ class Store:
         self.problem = reason
         self._notices.append(
             f"Progress and the practice log are off: {reason} The lessons work as usual, "
-            "but quiz answers and timer sessions are not kept. To keep them, set "
-            f"{DATA_DIR_ENV} to a folder you can write to and restart the kernel."
+            f"but quiz answers and timer sessions are not kept. {OFF_FIX}"
         )
         _log.warning("practice store off: %s", reason)
 
