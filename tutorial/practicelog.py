@@ -445,13 +445,12 @@ def record_timer_run(timer: Any, *, store: Store | None = None) -> str:
         return ""
     texts = load_log_settings()["text"]
     store = store or get_store()
-    if not store.available:
-        return texts["session_off"].format(reason=store.problem)
-    if store.add_session(session):
+    if store.available and store.add_session(session):
         return texts["session_saved"]
     if store.pending:
         return texts["session_busy"]
-    return texts["session_off"].format(reason=store.problem)
+    # the store's one message (why progress is off) if not shown yet, else the short reason
+    return texts["session_off"].format(reason=store.take_notice() or store.problem)
 
 
 # -- what is kept, where, and how to delete it -----------------------------------------------
