@@ -346,7 +346,7 @@ class PracticeReport(widgets.VBox):
         self._notice.value = _p(notice, colour="#A33A00") if notice else ""
         self._notice.layout.display = "" if notice else "none"
         self._privacy.value = "".join(
-            _p(line, small=True) for line in privacy_text(store=self.store)
+            _p(line, small=True) for line in privacy_text(store=self.store, say_off=False)
         )
         self._csv_link.value = ""
         self._draw()

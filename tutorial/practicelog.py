@@ -429,6 +429,7 @@ def record_timer_run(timer: Any, *, store: Store | None = None) -> str:
     step was completed or skipped. Returns the notice to show under the timer ("" when
     there was nothing to record).
     """
+    timer._machine.tick()  # a timer closed while running: count the steps that ended
     history = timer._machine.history
     start = getattr(timer, "_logged_upto", 0)
     records = history[start:]
@@ -456,7 +457,7 @@ def record_timer_run(timer: Any, *, store: Store | None = None) -> str:
 # -- what is kept, where, and how to delete it -----------------------------------------------
 
 
-def privacy_text(*, store: Store | None = None) -> list[str]:
+def privacy_text(*, store: Store | None = None, say_off: bool = True) -> list[str]:
     """The privacy note as plain-text paragraphs: what is kept, where, how to delete it.
 
     The one source of this wording: lesson 0, lesson 8 and the log widget all show it.
@@ -466,7 +467,7 @@ def privacy_text(*, store: Store | None = None) -> list[str]:
     available = store.available
     where = str(store.path) if store.path is not None else store._where()
     lines = [texts["what"], texts["where"].format(path=where), texts["delete"]]
-    if not available:
+    if not available and say_off:
         lines.append(texts["off"].format(reason=store.problem))
     return lines
 
