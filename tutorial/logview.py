@@ -25,6 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from .drawing import SCREEN_PNG
 from .practicelog import (
     SCHEDULES,
     PracticeLog,
@@ -187,7 +188,7 @@ def draw_step_times(log: PracticeLog, *, ax: Axes | None = None) -> Axes:
             )
     ax.set_yticks(
         range(len(summaries)),
-        [f"{s.title} ({s.count}×)" for s in summaries],
+        [s.title for s in summaries],
         fontsize=9,
         parse_math=False,
     )
@@ -214,12 +215,18 @@ def draw_step_times(log: PracticeLog, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
-def _png(draw: Callable[[Axes], Any], figsize: tuple[float, float], dpi: int = 100) -> bytes:
-    fig = Figure(figsize=figsize, dpi=dpi, layout="constrained", facecolor="white")
+def _png(
+    draw: Callable[[Axes], Any],
+    figsize: tuple[float, float],
+    rect: tuple[float, float, float, float],
+    dpi: int = 100,
+) -> bytes:
+    # fixed axes (no constrained layout: it measures every text twice) and fast zlib
+    fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
-    draw(fig.add_subplot())
+    draw(fig.add_axes(rect))
     buffer = io.BytesIO()
-    fig.canvas.print_png(buffer)
+    fig.savefig(buffer, dpi=dpi, **SCREEN_PNG)
     fig.clear()
     return buffer.getvalue()
 
@@ -407,11 +414,16 @@ class PracticeReport(widgets.VBox):
     def _draw(self) -> None:
         today = self.today or dt.date.today()
         self.calendar.value = _png(
-            lambda ax: draw_practice_calendar(self.practice, today=today, ax=ax), (4.8, 2.5)
+            lambda ax: draw_practice_calendar(self.practice, today=today, ax=ax),
+            (4.8, 2.6),
+            (0.02, 0.16, 0.96, 0.74),
         )
-        rows = max(1, len(self.practice.step_summaries()))
+        rows = len(self.practice.step_summaries())
+        height = 1.1 + 0.42 * max(rows, 1)
         self.steps.value = _png(
-            lambda ax: draw_step_times(self.practice, ax=ax), (6.4, 1.2 + 0.42 * rows)
+            lambda ax: draw_step_times(self.practice, ax=ax),
+            (7.2, height),
+            (0.46, 0.62 / height, 0.51, 1 - 0.95 / height) if rows else (0, 0, 1, 1),
         )
         self._write_summary()
 

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, overload
+from typing import Any, NamedTuple, overload
 
 from .content import load_routine, read_data_toml
 from .model import Routine
@@ -79,9 +79,11 @@ def load_log_settings() -> Mapping[str, Any]:
 # -- records ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StepTime:
-    """One step of one session: planned against actual seconds, pauses, skipped or not."""
+class StepTime(NamedTuple):
+    """One step of one session: planned against actual seconds, pauses, skipped or not.
+
+    (A named tuple: a heavy log holds tens of thousands of them.)
+    """
 
     id: str
     title: str
@@ -188,6 +190,7 @@ class PracticeLog(Sequence[SessionRecord]):
         self.sessions = tuple(sorted(sessions, key=lambda s: s.started_at))
         #: why nothing could be read ("" when the store works)
         self.problem = problem
+        self._summaries: list[StepSummary] | None = None
 
     @overload
     def __getitem__(self, index: int) -> SessionRecord: ...
@@ -244,6 +247,11 @@ class PracticeLog(Sequence[SessionRecord]):
         Steps come in the order of the built-in routine, then any others in order of first
         appearance; the switch between legs is left out.
         """
+        if self._summaries is None:
+            self._summaries = self._summarise()
+        return list(self._summaries)
+
+    def _summarise(self) -> list[StepSummary]:
         actual: dict[str, list[float]] = {}
         planned: dict[str, list[float]] = {}
         skipped: Counter[str] = Counter()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import logging
 import math
@@ -98,11 +99,12 @@ MIGRATIONS: tuple[str, ...] = (
         error_cun REAL,
         origin TEXT NOT NULL DEFAULT 'here'
     );
+    CREATE TABLE routines (id TEXT PRIMARY KEY, body TEXT NOT NULL);
     CREATE TABLE sessions (
         id TEXT PRIMARY KEY,
         started_at TEXT NOT NULL,
         ended_at TEXT NOT NULL,
-        routine TEXT NOT NULL,
+        routine_id TEXT NOT NULL REFERENCES routines (id),
         variant TEXT NOT NULL,
         legs TEXT NOT NULL,
         routine_file TEXT,
@@ -593,7 +595,7 @@ class Store:
         """
 
         def wipe(con: sqlite3.Connection) -> bool:
-            for table in ("session_steps", "sessions", "answers", "settings"):
+            for table in ("session_steps", "sessions", "routines", "answers", "settings"):
                 con.execute(f"DELETE FROM {table}")
             _set_meta(con, "answers_epoch", str(uuid.uuid4()))
             return True
@@ -730,14 +732,18 @@ def _ended_at(session: Mapping[str, Any]) -> str:
 
 
 def _insert_session(con: sqlite3.Connection, session: Mapping[str, Any], origin: str) -> bool:
+    # each distinct routine snapshot is kept once, named by its content
+    body = json.dumps(session["routine"], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    routine_id = hashlib.sha256(body.encode("utf-8")).hexdigest()[:32]
+    con.execute("INSERT OR IGNORE INTO routines (id, body) VALUES (?, ?)", (routine_id, body))
     cursor = con.execute(
-        "INSERT OR IGNORE INTO sessions (id, started_at, ended_at, routine, variant, legs, "
+        "INSERT OR IGNORE INTO sessions (id, started_at, ended_at, routine_id, variant, legs, "
         "routine_file, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             session["id"],
             session["started_at"],
             session.get("ended_at") or _ended_at(session),
-            json.dumps(session["routine"], ensure_ascii=False),
+            routine_id,
             session["variant"],
             session["legs"],
             session.get("routine_file"),
@@ -782,20 +788,21 @@ def _select_sessions(con: sqlite3.Connection) -> list[dict[str, Any]]:
                 "skipped": bool(skipped),
             }
         )
+    routines = {rid: json.loads(body) for rid, body in con.execute("SELECT id, body FROM routines")}
     return [
         {
             "id": sid,
             "started_at": started,
             "ended_at": ended,
-            "routine": json.loads(routine),
+            "routine": routines[routine_id],
             "variant": variant,
             "legs": legs,
             "routine_file": routine_file,
             "steps": steps.get(sid, []),
         }
-        for sid, started, ended, routine, variant, legs, routine_file in con.execute(
-            "SELECT id, started_at, ended_at, routine, variant, legs, routine_file FROM sessions "
-            "ORDER BY started_at, id"
+        for sid, started, ended, routine_id, variant, legs, routine_file in con.execute(
+            "SELECT id, started_at, ended_at, routine_id, variant, legs, routine_file "
+            "FROM sessions ORDER BY started_at, id"
         )
     ]
 
