@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(PY) bench/timer_accuracy.py
 	$(PY) bench/lessons.py
 	$(PY) bench/quiz.py
+	$(PY) bench/store.py
 
 figures: $(STAMP)
 	$(PY) scripts/make_figures.py

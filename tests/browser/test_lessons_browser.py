@@ -1,4 +1,4 @@
-"""Every lesson runs top to bottom in JupyterLab without an error; lessons 4 and 7 in Voila.
+"""Every lesson runs top to bottom in JupyterLab without an error; lessons 4, 7, 8 in Voila.
 
 One test per lesson opens it in a real JupyterLab, runs all cells and checks that no cell
 shows an error or stderr output and that the page logs no console error. A few lessons
@@ -35,10 +35,25 @@ def _safety_check_answers(page) -> None:
     panel.get_by_text("✓ Right.").first.wait_for(timeout=10_000)
 
 
+def _practice_log_deletes(page) -> None:
+    """Lesson 8: the log section renders (calendar, privacy note) and the delete button
+    asks first, then deletes and says so."""
+    panel = page.locator(PANEL)
+    report = panel.locator(".calf-practice-report").first
+    report.locator(".calf-log-calendar").wait_for(timeout=10_000)
+    assert "No sessions yet" in report.locator(".calf-log-summary").inner_text()
+    assert "practice.sqlite3" in report.locator(".calf-log-privacy").inner_text()
+    report.get_by_role("button", name="Delete my practice data").click()
+    report.get_by_text("This cannot be undone").wait_for(timeout=10_000)
+    report.get_by_role("button", name="Yes, delete everything").click()
+    report.get_by_text("Deleted. Nothing about your practice is kept now").wait_for(timeout=10_000)
+
+
 INTERACTIONS = {
     "03_the_seven_points.ipynb": _explorer_answers,
     "05_timing_lab.ipynb": _timing_lab_answers,
     "06_check_yourself.ipynb": _safety_check_answers,
+    "08_your_practice.ipynb": _practice_log_deletes,
 }
 
 
@@ -61,8 +76,8 @@ def shut_down_kernels(lab_page):
         lab_page.evaluate(_SHUT_DOWN_KERNELS)
 
 
-def test_there_are_eight_lessons():
-    assert len(LESSONS) == 8
+def test_there_are_nine_lessons():
+    assert len(LESSONS) == 9
     assert LESSONS[0] == "00_start_here.ipynb"
 
 
@@ -82,12 +97,17 @@ def test_lesson_runs_clean_in_jupyterlab(
 
 @pytest.mark.parametrize(
     ("lesson", "selector"),
-    [("04_guided_routine.ipynb", ".cct-timer"), ("07_for_trainers.ipynb", ".cct-timer")],
+    [
+        ("04_guided_routine.ipynb", ".cct-timer"),
+        ("07_for_trainers.ipynb", ".cct-timer"),
+        ("08_your_practice.ipynb", ".calf-log-calendar"),
+    ],
 )
 def test_lesson_presents_in_voila(lesson, selector, voila_server, lab_page, console_errors):
     lab_page.goto(voila_server(lesson), timeout=120_000)
     lab_page.locator(selector).first.wait_for(timeout=60_000)
-    lab_page.locator(".calf-safety").first.wait_for(timeout=10_000)  # the safety box
+    if selector == ".cct-timer":  # lessons that lead into the massage show the safety box
+        lab_page.locator(".calf-safety").first.wait_for(timeout=10_000)
     assert lab_page.locator(".jp-CodeCell .jp-InputArea").count() == 0  # no code shown
     errors = lab_page.locator(
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
