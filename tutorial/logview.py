@@ -297,9 +297,14 @@ class PracticeReport(widgets.VBox):
         )
         self._summary = widgets.HTML("")
         self._summary.add_class("calf-log-summary")
-        self.calendar = widgets.Image(format="png", layout={"max_width": "100%"})
+        # shown at the PNG's own size (never stretched, so never blurred), narrower on phones
+        self.calendar = widgets.Image(
+            format="png", layout={"width": "560px", "max_width": "100%", "height": "auto"}
+        )
         self.calendar.add_class("calf-log-calendar")
-        self.steps = widgets.Image(format="png", layout={"max_width": "100%"})
+        self.steps = widgets.Image(
+            format="png", layout={"width": "720px", "max_width": "100%", "height": "auto"}
+        )
         self.steps.add_class("calf-log-steps")
         self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
         self.refresh_button.on_click(self._on_refresh_click)
@@ -415,7 +420,7 @@ class PracticeReport(widgets.VBox):
         today = self.today or dt.date.today()
         self.calendar.value = _png(
             lambda ax: draw_practice_calendar(self.practice, today=today, ax=ax),
-            (4.8, 2.6),
+            (5.6, 3.0),
             (0.02, 0.16, 0.96, 0.74),
         )
         rows = len(self.practice.step_summaries())
