@@ -14,10 +14,20 @@ def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> 
 
 @pytest.fixture(autouse=True)
 def _fresh_stores():
-    """Each test opens its own stores; close them afterwards (no descriptors pile up)."""
+    """Each test opens its own stores; close them afterwards (no descriptors pile up).
+
+    Timers still open are closed first, while this test's data folder is set: a timer
+    records its run when closed, and must not do so into a later test's store.
+    """
+    import sys
+
     from tutorial import store
 
     yield
+    timer = sys.modules.get("tutorial.timer")
+    if timer is not None:
+        for live in list(timer.StepTimer._live):
+            live.close()
     for opened in list(store._STORES.values()):
         opened.close()
     store._STORES.clear()

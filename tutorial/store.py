@@ -820,8 +820,10 @@ def get_store(path: str | os.PathLike[str] | None = None) -> Store:
     folder is set per visitor (Voila) gets that visitor's store.
     """
     if path is None:
-        key = "default:" + (os.environ.get(DATA_DIR_ENV) or "") + os.environ.get("HOME", "")
-        key += os.environ.get("XDG_DATA_HOME", "")
+        try:  # whatever decides this kernel's data folder, the store follows it
+            key = "default:" + str(user_data_dir())
+        except OSError:  # the folder cannot be made: the store will say why
+            key = "unusable:" + os.environ.get(DATA_DIR_ENV, "") + os.environ.get("HOME", "")
     else:
         key = str(Path(path).expanduser().absolute())
     with _STORES_LOCK:
