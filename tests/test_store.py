@@ -573,3 +573,39 @@ def test_delete_practice_data_erases_rows_bytes_and_backups(tmp_path, monkeypatc
     for file in tmp_path.iterdir():
         assert secret.encode() not in file.read_bytes(), file.name
     assert store.add_session(_session(1))  # the store goes on working
+
+
+# -- a database locked by another program ----------------------------------------------------
+
+
+def test_a_locked_database_keeps_answers_and_sessions_in_memory_then_saves_them(
+    tmp_path, monkeypatch
+):
+    from tutorial import store as store_module
+    from tutorial.timer import StepTimer
+
+    monkeypatch.setenv("CALF_TUTORIAL_HOME", str(tmp_path))
+    monkeypatch.setattr(store_module, "BUSY_SECONDS", 0.2)
+    session = PracticeSession(seed=1, kinds=("name",))
+    store = get_store()
+    assert store.available
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    session.answer_choice(session.next_question().answer)
+    assert session.progress.turn == 1  # counted here, nothing raised
+    assert store.pending == 1
+    clock = [0.0]
+    timer = StepTimer(clock=lambda: clock[0], pictures=False)
+    timer.start()
+    clock[0] += 100
+    timer.reset()
+    assert timer.notice.startswith("Session kept in memory: the practice file is busy")
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    session.answer_choice(session.next_question().answer)  # the next write saves all
+    assert store.pending == 0
+    assert len(store.answers()) == 2
+    assert len(store.sessions()) == 1
+    assert session.progress.turn == 2  # the late answer was not counted twice
+    assert Progress.open(store.path).turn == 2
+    assert store.problem == ""

@@ -426,6 +426,8 @@ def session_from_history(
         "variant": _variant(routine),
         "legs": legs,
         "steps": steps,
+        # the routine file it came from, once routines carry one (the snapshot is what counts)
+        "routine_file": getattr(routine, "source", None) or None,
     }
 
 
