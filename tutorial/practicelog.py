@@ -439,8 +439,11 @@ def record_timer_run(timer: Any, *, store: Store | None = None) -> str:
     step was completed or skipped. Returns the notice to show under the timer ("" when
     there was nothing to record).
     """
-    timer._machine.tick()  # a timer closed while running: count the steps that ended
-    history = timer._machine.history
+    machine = getattr(timer, "_machine", None)
+    if machine is None:  # a timer whose construction failed: nothing ran
+        return ""
+    machine.tick()  # a timer closed while running: count the steps that ended
+    history = machine.history
     start = getattr(timer, "_logged_upto", 0)
     records = history[start:]
     timer._logged_upto = len(history)
