@@ -341,8 +341,33 @@ def practice_log(*, store: Store | None = None) -> PracticeLog:
         one row per step, ``.adherence(schedule)`` the share of days on schedule.
     """
     store = store or get_store()
-    stored = store.sessions()
-    return PracticeLog((SessionRecord.from_stored(raw) for raw in stored), problem=store.problem)
+    sessions, routines, steps = store.session_rows()
+    titles = {
+        rid: {**{s["id"]: s["title"] for s in body["steps"]}, SWITCH_ID: "Switch legs"}
+        for rid, body in routines.items()
+    }
+    by_session: dict[str, list[tuple]] = {}
+    for row in steps:
+        by_session.setdefault(row[0], []).append(row)
+    records = []
+    for sid, started, ended, rid, variant, legs in sessions:
+        names = titles[rid]
+        records.append(
+            SessionRecord(
+                id=sid,
+                started_at=parse_time(started),
+                ended_at=parse_time(ended),
+                routine_title=routines[rid]["title"],
+                variant=variant,
+                legs=legs,
+                steps=tuple(
+                    StepTime(step, names.get(step, step), leg, planned, actual, paused, bool(skip))
+                    for _, step, leg, planned, actual, paused, skip in by_session.get(sid, ())
+                ),
+                routine=routines[rid],
+            )
+        )
+    return PracticeLog(records, problem=store.problem)
 
 
 # -- recording a timer run -------------------------------------------------------------------

@@ -554,6 +554,30 @@ class Store:
         """Append one timer session (the export format's session object); True if kept."""
         return bool(self.write(lambda con: _insert_session(con, session, origin)))
 
+    def session_rows(self) -> tuple[list[tuple], dict[str, Any], list[tuple]]:
+        """The sessions as plain rows, for a fast log: ``(sessions, routines, steps)``.
+
+        ``sessions``: ``(id, started_at, ended_at, routine_id, variant, legs)`` by start;
+        ``routines``: routine id -> snapshot; ``steps``: ``(session_id, step_id, leg,
+        planned_s, actual_s, paused_s, skipped)`` in session and step order.
+        """
+
+        def query(con: sqlite3.Connection) -> tuple[list[tuple], dict[str, Any], list[tuple]]:
+            sessions = con.execute(
+                "SELECT id, started_at, ended_at, routine_id, variant, legs FROM sessions "
+                "ORDER BY started_at, id"
+            ).fetchall()
+            routines = {
+                rid: json.loads(body) for rid, body in con.execute("SELECT id, body FROM routines")
+            }
+            steps = con.execute(
+                "SELECT session_id, step_id, leg, planned_s, actual_s, paused_s, skipped "
+                "FROM session_steps ORDER BY session_id, position"
+            ).fetchall()
+            return sessions, routines, steps
+
+        return self.read(query, ([], {}, []))
+
     def sessions(self) -> list[dict[str, Any]]:
         """Every session as the export format's object (plus ``ended_at``), oldest first."""
         return self.read(_select_sessions, [])
