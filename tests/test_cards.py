@@ -16,10 +16,10 @@ def test_point_card_names_locates_and_finds_the_point():
 
 
 def test_derived_depths_carry_the_caveat_and_who_depths_do_not():
-    assert cards.DERIVED_CAVEAT in cards.depth_text("GB34")
-    assert cards.DERIVED_CAVEAT in cards.depth_text("BL57")
-    assert cards.DERIVED_CAVEAT not in cards.depth_text("ST38")
-    assert cards.depth_text("BL40").startswith("On the knee line")
+    assert cards.DERIVED_CAVEAT in cards.level_text("GB34")
+    assert cards.DERIVED_CAVEAT in cards.level_text("BL57")
+    assert cards.DERIVED_CAVEAT not in cards.level_text("ST38")
+    assert cards.level_text("BL40").startswith("Level with the knee crease")
 
 
 @pytest.mark.parametrize(
