@@ -240,7 +240,9 @@ def cautions_html() -> str:
     """The markup of :func:`cautions_box`."""
     safety = load_safety()
     items = [f"<li><b>{_e(c.title)}:</b> {_e(c.action)}</li>" for c in safety.cautions]
-    items.append(f"<li><b>{_e(safety.reminder['pregnancy_title'])}:</b> {_e(safety.pregnancy)}</li>")
+    items.append(
+        f"<li><b>{_e(safety.reminder['pregnancy_title'])}:</b> {_e(safety.pregnancy)}</li>"
+    )
     return _panel(
         "safety",
         f"<div style='font-size:18px;font-weight:bold'>{_e(safety.reminder['care'])}</div>"

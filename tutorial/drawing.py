@@ -9,7 +9,14 @@ Images are made on a bare :class:`~matplotlib.figure.Figure` (:func:`leg_png`,
 - point markers: the point code (``"BL40"``);
 - point labels: ``"label:<code>"``; overview step numbers: ``"number:<code>"``;
 - landmarks: ``"landmark:<id>"`` (ids from landmarks.toml); other anatomy: ``"leg:<id>"``;
-- the ruler: ``"cun-scale"``.
+- the ruler: ``"cun-scale"``;
+- the words a reader orients by (from leg.toml ``[orientation]``): the title, which names
+  the leg, the view and where the knee is, and says from where the view is seen
+  (``"orientation:title"``), and the side at each edge of the picture
+  (``"orientation:left"``, ``"orientation:right"``).
+
+Pictures with several views (:func:`draw_routine_overview`, :func:`share_scale`) draw every
+view at one scale: one cun is the same length in every panel.
 
 Hanzi are drawn with the bundled subset of Noto Sans CJK SC (SIL OFL 1.1, see
 ``tutorial/fonts/OFL.txt``), registered with matplotlib's font manager on first use.
@@ -18,7 +25,11 @@ Hanzi are drawn with the bundled subset of Noto Sans CJK SC (SIL OFL 1.1, see
 from __future__ import annotations
 
 import io
+import math
+import weakref
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -31,8 +42,8 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from . import geometry
-from .content import load_points, load_routine
-from .model import VIEWS, Acupoint, Routine
+from .content import load_points, load_routine, load_techniques
+from .model import VIEWS, Acupoint, Routine, Step
 
 __all__ = [
     "CJK_FONT_FAMILY",  # noqa: F822 - module __getattr__ registers the font on first use
@@ -41,8 +52,12 @@ __all__ = [
     "STYLES",
     "draw_leg",
     "draw_routine_overview",
+    "draw_step",
     "leg_png",
+    "orientation_words",
     "register_fonts",
+    "share_scale",
+    "step_png",
 ]
 
 _FONT_FILE = "TutorialCJKSubset-Regular.ttf"
@@ -95,6 +110,10 @@ _MIN_LABEL_FONTSIZE = 6.5
 _RULER_TICKS = range(0, 17)
 _NUMBER_MARKER = {"marker": "o", "markersize": 17, "markeredgewidth": 1.5}
 _OVERVIEW_LABEL_FONTSIZE = 10.0
+#: Orientation words: title and edge words. Never below 8 pt, so that they read on paper.
+ORIENTATION_STYLE: dict[str, Any] = {"title_size": 10.0, "edge_size": 8.5, "min_size": 8.0}
+_EDGE_COLOUR = "#6b2c00"
+_RULER_FONTSIZE = 8.0
 
 
 def register_fonts() -> list[str]:
@@ -167,8 +186,21 @@ def _spread(wanted: list[float], gap: float) -> list[float]:
 
 
 def _text_width_pt(text: str, fontsize: float) -> float:
-    """Rough width of a one-line label in points (hanzi are one em wide)."""
-    return sum(fontsize * (1.0 if ord(c) >= 0x2E80 else 0.64) for c in text)
+    """Width of a one-line text in points, in DejaVu Sans (hanzi: one em), with 3 % to spare."""
+    return _em_width(text) * fontsize * 1.03
+
+
+@cache
+def _em_width(text: str) -> float:
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    latin = "".join(c for c in text if ord(c) < 0x2E80)
+    width = len(text) - len(latin)  # hanzi are one em wide
+    if latin:
+        prop = FontProperties(family="DejaVu Sans", size=100)
+        width += text_to_path.get_text_width_height_descent(latin, prop, ismath=False)[0] / 100
+    return width
 
 
 def _layout_labels(
@@ -232,50 +264,146 @@ def _draw_labels(
         )
 
 
-def _x_limits(
-    ax: Axes, x_range: tuple[float, float], y_span: float, placed, ruler: bool
-) -> tuple[float, float, float]:
-    """x limits that fit the leg, the labels (estimated at the axes' scale) and the ruler.
+@dataclass
+class _Layout:
+    """How one leg picture fills its axes; kept so that multi-view figures can re-fit it."""
 
-    ``placed`` holds ``(x, direction, width_pt)`` per label; also returns the scale in
-    points per cun.
+    x_range: tuple[float, float]
+    placed: list[tuple[float, int, float]]  # per label: (x, direction, width in points)
+    ruler: bool
+    edge_pt: float  # width the two edge words need side by side, in points
+    title_pt: float  # width of the longest title line at the smallest allowed size
+    title_lines: int
+    header_pt: float  # height of the words above the leg, in points
+    left: float = 0.0
+    right: float = 0.0
+    scale: float = 1.0  # points per cun
+    texts: dict[str, Any] = field(default_factory=dict)
+    ruler_artists: list[Any] = field(default_factory=list)
+    reach: tuple[float, float] = (math.inf, -math.inf)  # x that must stay inside (brackets)
+
+
+_LAYOUTS: weakref.WeakKeyDictionary[Axes, _Layout] = weakref.WeakKeyDictionary()
+
+
+def _leg_span() -> float:
+    sole, top = geometry.leg_extent()
+    return top - sole + 1.0
+
+
+def _fit_x(layout: _Layout, scale: float, words_cap: float = math.inf) -> tuple[float, float]:
+    """x limits (cun) that fit the leg, its labels, the ruler and the words at ``scale``."""
+    left, right = layout.x_range[0] - 0.6, layout.x_range[1] + 0.6
+    for x_text, direction, text_pt in layout.placed:
+        end = x_text + direction * text_pt / scale
+        left, right = min(left, end - 0.3), max(right, end + 0.3)
+    if layout.ruler:
+        left -= 1.8
+    left, right = min(left, layout.reach[0]), max(right, layout.reach[1])
+    words_pt = min(max(layout.edge_pt, layout.title_pt), words_cap)
+    missing = words_pt / scale - (right - left)
+    if missing > 0:
+        left, right = left - missing / 2, right + missing / 2
+    return left, right
+
+
+def _box_pt(ax: Axes) -> tuple[float, float]:
+    box = ax.get_position(original=True)  # not the box shrunk to the aspect of a drawn leg
+    return box.width * ax.figure.get_figwidth() * 72, box.height * ax.figure.get_figheight() * 72
+
+
+def _largest_scale(layouts: Sequence[_Layout], width_pt: float, height_pt: float) -> float:
+    """The largest scale (points per cun) at which the pictures fit side by side.
+
+    The width they need, ``sum(span(scale)) * scale``, grows with the scale (labels and
+    words have a fixed size in points), so the answer is found by bisection.
     """
-    box = ax.get_position()
-    width_pt = box.width * ax.figure.get_figwidth() * 72
-    height_pt = box.height * ax.figure.get_figheight() * 72
-    scale = height_pt / y_span  # points per cun
-    for _ in range(12):
-        left, right = x_range[0] - 0.6, x_range[1] + 0.6
-        for x_text, direction, text_pt in placed:
-            end = x_text + direction * text_pt / scale
-            left, right = min(left, end - 0.3), max(right, end + 0.3)
-        if ruler:
-            left -= 1.8
-        scale = min(height_pt / y_span, width_pt / (right - left))
+    tallest = max(layout.header_pt for layout in layouts)
+    high = max((height_pt - tallest) / _leg_span(), 1e-3)
+
+    # If the words of all panels cannot fit side by side at any scale, each panel's words
+    # get an equal share of the width (the titles then shrink to their smallest size).
+    cap = width_pt / len(layouts)
+
+    def needed(scale: float) -> float:
+        return sum(float(np.subtract(*_fit_x(lay, scale, cap)[::-1])) for lay in layouts) * scale
+
+    if needed(high) <= width_pt:
+        return high
+    low = 1e-3
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if needed(middle) <= width_pt else (low, middle)
+    return low
+
+
+def _x_limits(ax: Axes, layout: _Layout) -> tuple[float, float, float]:
+    """x limits and the scale (points per cun) at which the picture fills its axes."""
+    width_pt, height_pt = _box_pt(ax)
+    scale = _largest_scale([layout], width_pt, height_pt)
+    left, right = _fit_x(layout, scale)
     return left, right, scale
 
 
-def _draw_ruler(ax: Axes, x: float) -> None:
+def _place(ax: Axes, layout: _Layout) -> None:
+    """Set the limits and put the orientation words at the top of the picture."""
+    sole, top = geometry.leg_extent()
+    left, right, scale = layout.left, layout.right, layout.scale
+    header = layout.header_pt / scale
+    ax.set_xlim(left, right)
+    ax.set_ylim(sole - 0.6, top + 0.4 + header)
+    if layout.ruler_artists:
+        _move_ruler(layout.ruler_artists, left + 1.4)
+    texts = layout.texts
+    if not texts:
+        return
+    edge_size = texts["left"].get_fontsize()
+    y_edge = top + 0.3
+    inset = 3.0 / scale
+    texts["left"].set_position((left + inset, y_edge))
+    texts["right"].set_position((right - inset, y_edge))
+    # The title shrinks to the width of its panel, never below the smallest readable size.
+    width_pt = (right - left) * scale
+    size = ORIENTATION_STYLE["title_size"]
+    longest = max(_text_width_pt(line, size) for line in texts["title"].get_text().split("\n"))
+    size = max(ORIENTATION_STYLE["min_size"], min(size, size * width_pt / longest))
+    texts["title"].set_fontsize(size)
+    texts["title"].set_position(((left + right) / 2, y_edge + 1.65 * edge_size / scale))
+
+
+def _ruler_segments(x: float) -> list[list[tuple[float, float]]]:
     segments = [[(x, 0.0), (x, -16.0)]]
     for tick in _RULER_TICKS:
         length = 0.45 if tick % 4 == 0 else 0.25
         segments.append([(x, -tick), (x + length, -tick)])
-    ax.add_collection(
-        LineCollection(segments, colors="#333333", linewidths=1.0, zorder=5, gid="cun-scale"),
-        autolim=False,
-    )
-    for tick in range(0, 17, 4):
-        ax.text(
-            x - 0.2,
-            -tick,
-            str(tick),
-            ha="right",
-            va="center",
-            fontsize=7,
-            color="#333333",
-            gid="cun-scale:label",
+    return segments
+
+
+def _draw_ruler(ax: Axes, x: float) -> list[Any]:
+    artists: list[Any] = [
+        ax.add_collection(
+            LineCollection(
+                _ruler_segments(x), colors="#333333", linewidths=1.0, zorder=5, gid="cun-scale"
+            ),
+            autolim=False,
         )
-    ax.text(x, 0.7, "B-cun", ha="center", va="bottom", fontsize=7, color="#333333")
+    ]
+    style = {"fontsize": _RULER_FONTSIZE, "color": "#333333"}
+    for tick in range(0, 17, 4):
+        artists.append(
+            ax.text(x, -tick, str(tick), ha="right", va="center", gid="cun-scale:label", **style)
+        )
+    artists.append(ax.text(x, 0.7, "B-cun", ha="center", va="bottom", **style))
+    _move_ruler(artists, x)
+    return artists
+
+
+def _move_ruler(artists: list[Any], x: float) -> None:
+    collection, *labels, unit = artists
+    collection.set_segments(_ruler_segments(x))
+    for label in labels:
+        label.set_x(x - 0.2)
+    unit.set_x(x)
 
 
 def _draw_leg(
@@ -335,9 +463,9 @@ def _draw_leg(
             )
 
     outline = geometry.outline(view, side=side)
-    sole, top = geometry.leg_extent()
     x_range = (float(outline[:, 0].min()), float(outline[:, 0].max()))
-    y_span = top - sole + 1.0
+    words = orientation_words(view, side=side) if title else {}
+    layout = _orientation_layout(words, x_range, cun_scale)
     anchors: list[tuple[str, float, float, int]] = []
     texts: dict[str, str] = {}
     if labels and marks:
@@ -347,13 +475,13 @@ def _draw_leg(
             texts = {code: _label_text(all_points[code], hanzi) for code in marks}
         fontsize = LABEL_STYLE["fontsize"] if numbers is None else _OVERVIEW_LABEL_FONTSIZE
         gap = _LABEL_GAP
+        _width_pt, height_pt = _box_pt(ax)
+        full_scale = (height_pt - layout.header_pt) / _leg_span()
         for _ in range(8):
             widths = {code: _text_width_pt(text, fontsize) for code, text in texts.items()}
             anchors = _layout_labels(view, side, marks, gap)
-            placed = [(x, d, widths[code]) for code, x, _y, d in anchors]
-            left, right, scale = _x_limits(ax, x_range, y_span, placed, cun_scale)
-            box = ax.get_position()
-            full_scale = box.height * ax.figure.get_figheight() * 72 / y_span
+            layout.placed = [(x, d, widths[code]) for code, x, _y, d in anchors]
+            left, right, scale = _x_limits(ax, layout)
             if scale < 0.7 * full_scale and fontsize > _MIN_LABEL_FONTSIZE:
                 fontsize = max(_MIN_LABEL_FONTSIZE, fontsize * 0.88)  # small picture
                 continue
@@ -362,19 +490,127 @@ def _draw_leg(
                 break
             gap = needed
         _draw_labels(ax, anchors, marks, texts, family, fontsize)
-    else:
-        left, right, _scale = _x_limits(ax, x_range, y_span, [], cun_scale)
+    left, right, scale = _x_limits(ax, layout)
+    layout.left, layout.right, layout.scale = left, right, scale
     if cun_scale:
-        _draw_ruler(ax, left + 1.4)
-    ax.set_xlim(left, right)
-    ax.set_ylim(sole - 0.6, top + 0.4)
+        layout.ruler_artists = _draw_ruler(ax, left + 1.4)
+    if words:
+        _draw_orientation(ax, words, layout)
+    _LAYOUTS[ax] = layout
+    _place(ax, layout)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    if title:
-        # An explicit y turns off matplotlib's title auto-positioning, which would build
-        # tick artists for hidden axes on every draw.
-        ax.set_title(f"{side.capitalize()} leg, {view} view", fontsize=10, y=1.0, pad=4)
     return ax
+
+
+def orientation_words(view: str, *, side: str = "right") -> dict[str, str]:
+    """The words a reader orients a picture of ``view`` by, from leg.toml ``[orientation]``.
+
+    Returns
+    -------
+    dict
+        ``title`` (which leg, which view, where the knee is, and from where it is seen, on
+        two lines), ``left`` and ``right`` (the side of the leg at each edge of the picture,
+        with an arrow). For a left leg the edge words swap: it is the mirror image.
+
+    Examples
+    --------
+    >>> orientation_words("anterior")["left"]
+    '← outer side'
+    """
+    data = geometry.orientation()
+    if view not in data["views"]:
+        raise ValueError(f"unknown view {view!r}; expected one of {list(VIEWS)}")
+    if side not in ("right", "left"):
+        raise ValueError(f"unknown side {side!r}; expected 'right' or 'left'")
+    words = data["views"][view]
+    left, right = (words["left"], words["right"])[:: 1 if side == "right" else -1]
+    title = data["title"].format(leg=data["legs"][side], view=words["name"], seen=words["seen"])
+    return {
+        "title": title,
+        "left": data["left_edge"].format(side=left),
+        "right": data["right_edge"].format(side=right),
+    }
+
+
+def _orientation_layout(
+    words: dict[str, str], x_range: tuple[float, float], ruler: bool
+) -> _Layout:
+    if not words:
+        return _Layout(x_range, [], ruler, 0.0, 0.0, 0, 0.0)
+    style = ORIENTATION_STYLE
+    edge_pt = sum(_text_width_pt(words[k], style["edge_size"]) for k in ("left", "right")) + 12
+    lines = words["title"].split("\n")
+    title_pt = max(_text_width_pt(line, style["min_size"]) for line in lines) + 6
+    header_pt = 2.0 * style["edge_size"] + len(lines) * 1.3 * style["title_size"] + 2
+    return _Layout(x_range, [], ruler, edge_pt, title_pt, len(lines), header_pt)
+
+
+def _draw_orientation(ax: Axes, words: dict[str, str], layout: _Layout) -> None:
+    common = {"va": "bottom", "parse_math": False, "zorder": 9}
+    edge = {"fontsize": ORIENTATION_STYLE["edge_size"], "color": _EDGE_COLOUR, "fontweight": "bold"}
+    layout.texts = {
+        "left": ax.text(0, 0, words["left"], ha="left", gid="orientation:left", **edge, **common),
+        "right": ax.text(
+            0, 0, words["right"], ha="right", gid="orientation:right", **edge, **common
+        ),
+        "title": ax.text(
+            0,
+            0,
+            words["title"],
+            ha="center",
+            linespacing=1.2,
+            fontsize=ORIENTATION_STYLE["title_size"],
+            color="#1d1d1d",
+            gid="orientation:title",
+            **common,
+        ),
+    }
+
+
+def share_scale(
+    fig: Figure,
+    axes: Sequence[Axes],
+    *,
+    bottom: float,
+    height: float,
+    gap: float = 0.012,
+    left: float = 0.01,
+    right: float = 0.99,
+) -> float:
+    """Lay leg axes out side by side so that one cun has the same length in every panel.
+
+    Each panel gets a width in proportion to what it shows (leg, labels, words), all at the
+    largest scale that fits the band ``left``-``right`` x ``bottom``-``bottom + height``
+    (figure fractions); the words are re-fitted at that scale.
+
+    Returns
+    -------
+    float
+        The shared scale, in inches per cun.
+    """
+    fig_w, fig_h = fig.get_size_inches()
+    layouts = [_LAYOUTS[ax] for ax in axes]
+    usable = (right - left) - gap * (len(axes) - 1)
+    scale = _largest_scale(layouts, usable * fig_w * 72, height * fig_h * 72)
+    spans = []
+    for layout in layouts:
+        layout.scale = scale
+        layout.left, layout.right = _fit_x(layout, scale)
+        spans.append(layout.right - layout.left)
+    inch_per_cun = scale / 72
+    widths = [span * inch_per_cun / fig_w for span in spans]
+    x = left + (usable - sum(widths)) / 2
+    for ax, layout, w in zip(axes, layouts, widths, strict=True):
+        _place(ax, layout)
+        ax.set_position((x, bottom, w, height))
+        x += w + gap
+    titles = [layout.texts["title"] for layout in layouts if layout.texts]
+    if titles:  # one title size across the panels
+        size = min(title.get_fontsize() for title in titles)
+        for title in titles:
+            title.set_fontsize(size)
+    return inch_per_cun
 
 
 def draw_leg(
@@ -499,8 +735,10 @@ def _draw_areas(ax: Axes, view: str, side: str, routine: Routine) -> None:
             zorder=7.5,
             gid=f"area-number:{area['step']}",
         )
-        left, right = ax.get_xlim()
-        ax.set_xlim(min(left, number_x - 0.8), max(right, number_x + 0.8))
+        layout = _LAYOUTS[ax]
+        layout.reach = (min(layout.reach[0], number_x - 0.8), max(layout.reach[1], number_x + 0.8))
+        layout.left, layout.right = _fit_x(layout, layout.scale)
+        _place(ax, layout)
 
 
 def _step_numbers(routine: Routine) -> dict[str, str]:
@@ -621,17 +859,8 @@ def draw_routine_overview(
         )
         _draw_areas(ax, view, side, routine)
         axes.append(ax)
-    # One scale for all four views: widths in proportion to each view's x range.
-    spans = [np.ptp(ax.get_xlim()) for ax in axes]
-    y_span = np.ptp(axes[0].get_ylim())
-    fig_w, fig_h = fig.get_size_inches()
-    usable = 0.98 - gap * (len(axes) - 1)
-    inch_per_cun = min(height * fig_h / y_span, usable * fig_w / sum(spans))
-    widths = [span * inch_per_cun / fig_w for span in spans]
-    x = (1.0 - sum(widths) - gap * (len(axes) - 1)) / 2
-    for ax, w in zip(axes, widths, strict=True):
-        ax.set_position((x, bottom, w, height))
-        x += w + gap
+    # One scale for all four views: one cun is the same length in every panel.
+    share_scale(fig, axes, bottom=bottom, height=height, gap=gap)
     fig.suptitle(
         f"{routine.title}: where to press ({side} leg)",
         fontsize=15,
@@ -649,6 +878,132 @@ def draw_routine_overview(
     )
     _draw_key(fig, routine, hanzi, family)
     return fig
+
+
+def _draw_area_highlight(ax: Axes, area: dict[str, Any], side: str) -> None:
+    """Shade the area a step works on, inside the leg, and name it beside the leg."""
+    view, top, bottom = area["view"], area["y_top"], area["y_bottom"]
+    ys = np.linspace(top, bottom, 40)
+    sides = np.array([geometry.edges(view, y, side=side) for y in ys])
+    inset = 0.15
+    xy = np.vstack(
+        [
+            np.column_stack([sides[:, 0] + inset, ys]),
+            np.column_stack([sides[::-1, 1] - inset, ys[::-1]]),
+        ]
+    )
+    ax.add_artist(
+        PathPatch(
+            Path(np.vstack([xy, xy[:1]]), closed=True),
+            facecolor=POINT_STYLES["highlight"]["markerfacecolor"],
+            alpha=0.45,
+            edgecolor="black",
+            linewidth=2.0,
+            hatch="//",
+            zorder=6,
+            gid=f"area-highlight:{area['step']}",
+        )
+    )
+    x = float(sides[:, 1].max()) + 0.5
+    ax.annotate(
+        area.get("label", ""),
+        xy=(float(sides[len(ys) // 2, 1]) - 0.4, (top + bottom) / 2),
+        xytext=(x, (top + bottom) / 2),
+        fontsize=LABEL_STYLE["fontsize"],
+        fontweight="bold",
+        va="center",
+        ha="left",
+        parse_math=False,
+        gid=f"area-label:{area['step']}",
+        arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.8},
+        zorder=8,
+    )
+
+
+def draw_step(step: Step, *, side: str = "right", ax: Axes | None = None) -> Axes:
+    """The picture of one routine step, with its target highlighted.
+
+    - a step with points: the view that shows them all (:func:`geometry.best_view`), the
+      points highlighted and labelled;
+    - a step that works on an area (leg.toml ``[[areas]]``, e.g. kneading the calf): that
+      view with the area shaded and named;
+    - a step whose technique is pictured by the posture (techniques.toml ``picture``, e.g.
+      the preparation): the seated posture, highlighted
+      (:func:`tutorial.illustrations.draw_seated`);
+    - any other step: the back of the leg.
+
+    Every leg picture carries the orientation words (which leg, which side, knee at the top).
+
+    Parameters
+    ----------
+    step : Step
+    side : {"right", "left"}
+        Which leg; the left leg is the mirror image.
+    ax : matplotlib.axes.Axes, optional
+        Default ``plt.gca()``.
+
+    Raises
+    ------
+    ValueError
+        If no single view shows all the step's points.
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    if step.points:
+        view = geometry.best_view(step.points)
+        return draw_leg(view, side=side, highlight=step.points, points=None, ax=ax)
+    area = next((a for a in geometry.areas() if a["step"] == step.id), None)
+    if area is not None:
+        draw_leg(area["view"], side=side, labels=False, points=(), ax=ax)
+        _draw_area_highlight(ax, area, side)
+        layout = _LAYOUTS[ax]
+        label_lines = area.get("label", "").split("\n")
+        words = max(_text_width_pt(line, LABEL_STYLE["fontsize"]) for line in label_lines)
+        edges = [
+            geometry.edges(area["view"], y, side=side)[1] for y in (area["y_top"], area["y_bottom"])
+        ]
+        layout.placed = [(max(edges) + 0.5, 1, words)]
+        layout.left, layout.right, layout.scale = _x_limits(ax, layout)
+        _place(ax, layout)
+        return ax
+    technique = load_techniques().get(step.technique, {})
+    if technique.get("picture") == "posture":
+        from .illustrations import draw_seated
+
+        return draw_seated(ax=ax)
+    return draw_leg("posterior", side=side, labels=False, points=(), ax=ax)
+
+
+def step_png(
+    step: Step,
+    side: str = "right",
+    *,
+    dpi: float = 100,
+    figsize: Sequence[float] = (3.2, 6.0),
+) -> bytes:
+    """PNG bytes of :func:`draw_step` on a bare Figure, cropped to what is drawn.
+
+    Parameters
+    ----------
+    step : Step
+    side : {"right", "left"}
+    dpi : float
+    figsize : (float, float)
+        Inches.
+
+    Raises
+    ------
+    ValueError
+        If no single view shows all the step's points.
+    """
+    fig = Figure(figsize=tuple(figsize), dpi=dpi)
+    ax = fig.add_axes((0.02, 0.02, 0.96, 0.96))
+    draw_step(step, side=side, ax=ax)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=dpi, bbox_inches="tight", pad_inches=0.06, **SCREEN_PNG)
+    return buffer.getvalue()
 
 
 #: ``savefig`` options for PNGs made to be shown on screen (widgets, the timer): zlib level 1
