@@ -114,6 +114,9 @@ _OVERVIEW_LABEL_FONTSIZE = 10.0
 ORIENTATION_STYLE: dict[str, Any] = {"title_size": 10.0, "edge_size": 8.5, "min_size": 8.0}
 _EDGE_COLOUR = "#6b2c00"
 _RULER_FONTSIZE = 8.0
+_MAX_NUMBERS = 3  # step numbers shown on one point's marker
+#: The line under the overview's title that says what the numbers and the ruler mean.
+OVERVIEW_NOTE = "Numbers are the routine's steps. B-cun: knee crease to outer ankle bone = 16."
 
 
 def register_fonts() -> list[str]:
@@ -748,7 +751,11 @@ def _step_numbers(routine: Routine) -> dict[str, str]:
             numbers.setdefault(code, [])
             if str(index) not in numbers[code]:
                 numbers[code].append(str(index))
-    return {code: ",".join(values) for code, values in numbers.items()}
+    # A point used by many steps (a long routine of your own) shows its first steps only.
+    return {
+        code: ",".join(values[:_MAX_NUMBERS]) + ("…" if len(values) > _MAX_NUMBERS else "")
+        for code, values in numbers.items()
+    }
 
 
 def _draw_key(fig: Figure, routine: Routine, hanzi: bool, family: list[str]) -> None:
@@ -813,6 +820,9 @@ def draw_routine_overview(
     side: str = "right",
     hanzi: bool = True,
     fig: Figure | None = None,
+    key: bool = True,
+    title: bool = True,
+    band: tuple[float, float] = (0.235, 0.66),
 ) -> Figure:
     """All four views side by side, each routine point numbered by its step, with a key.
 
@@ -828,6 +838,12 @@ def draw_routine_overview(
         Show the Chinese names in the key.
     fig : matplotlib.figure.Figure, optional
         Figure to draw into; default a new bare ``Figure`` (not managed by pyplot).
+    key : bool
+        Draw the key of the steps below the legs (the handout lists them itself).
+    title : bool
+        Draw the routine's title and the line that explains the numbers above the legs.
+    band : (float, float)
+        Where the legs go: bottom and height, as fractions of the figure.
 
     Returns
     -------
@@ -841,7 +857,7 @@ def draw_routine_overview(
         fig = Figure(figsize=(11.69, 8.27), dpi=100)
     numbers = _step_numbers(routine)
     codes = list(numbers)
-    bottom, height, gap = 0.235, 0.66, 0.012
+    (bottom, height), gap = band, 0.012
     axes = []
     for i, view in enumerate(VIEWS):
         ax = fig.add_axes((0.01 + i * 0.245, bottom, 0.235, height))
@@ -861,6 +877,10 @@ def draw_routine_overview(
         axes.append(ax)
     # One scale for all four views: one cun is the same length in every panel.
     share_scale(fig, axes, bottom=bottom, height=height, gap=gap)
+    if key:
+        _draw_key(fig, routine, hanzi, family)
+    if not title:
+        return fig
     fig.suptitle(
         f"{routine.title}: where to press ({side} leg)",
         fontsize=15,
@@ -871,12 +891,11 @@ def draw_routine_overview(
     fig.text(
         0.5,
         0.935,
-        "Numbers are the routine's steps. B-cun: knee crease to outer ankle bone = 16.",
+        OVERVIEW_NOTE,
         ha="center",
         fontsize=9.5,
         color="#444444",
     )
-    _draw_key(fig, routine, hanzi, family)
     return fig
 
 

@@ -60,7 +60,8 @@ class Feature:
     """One drawn piece of anatomy in one view: its path in picture coordinates (cun).
 
     ``kind`` is ``"shape"`` (closed: ``path`` is the closed outline), ``"line"`` (open; NaN
-    rows separate pieces) or ``"ellipse"`` (``path`` is the outline; ``center``, ``width`` and ``height`` describe it).
+    rows separate pieces) or ``"ellipse"`` (``path`` is the outline; ``center``, ``width``
+    and ``height`` describe it).
     ``landmark`` is the id in landmarks.toml or ``""`` for plain anatomy.
     """
 
