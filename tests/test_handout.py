@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from tutorial import handout as handout_module
 from tutorial import load_points, load_routine, load_safety
+from tutorial.drawing import path_text_size
 from tutorial.handout import (
     A4_FIGSIZE,
     A4_LANDSCAPE,
@@ -97,6 +98,15 @@ def _all_texts(figures):
             yield from ax.texts
 
 
+def _path_texts(fig):
+    """Fixed words drawn as glyph outlines (numbers, orientation words), with their size."""
+    for artist in [*fig.patches, *(p for ax in fig.axes for p in ax.patches)]:
+        try:
+            yield artist, path_text_size(artist)
+        except KeyError:
+            continue
+
+
 def test_every_text_is_at_least_8_pt_and_on_the_page():
     figures = handout_figures()
     assert [tuple(f.get_size_inches()) for f in figures[:2]] == [A4_FIGSIZE, A4_LANDSCAPE]
@@ -112,6 +122,11 @@ def test_every_text_is_at_least_8_pt_and_on_the_page():
             assert box.x1 <= page.x1, text.get_text()
             assert page.y0 <= box.y0, text.get_text()
             assert box.y1 <= page.y1, text.get_text()
+        for artist, size in _path_texts(fig):
+            assert size >= MIN_FONT_SIZE, artist.get_label()
+            box = artist.get_window_extent()
+            assert page.x0 <= box.x0, artist.get_label()
+            assert box.x1 <= page.x1, artist.get_label()
 
 
 def _evil_routine(steps: int = 8):

@@ -30,7 +30,7 @@ def test_unknown_stretch():
 def test_views_default_to_those_showing_the_highlight():
     fig = draw_views(["KI3"])
     titles = [
-        next(t.get_text() for t in ax.texts if t.get_gid() == "orientation:title")
+        next(p.get_label() for p in ax.patches if p.get_gid() == "orientation:title")
         for ax in fig.axes
     ]
     assert [title.split("\n")[0] for title in titles] == [

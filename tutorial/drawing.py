@@ -7,7 +7,8 @@ Images are made on a bare :class:`~matplotlib.figure.Figure` (:func:`leg_png`,
 ``rcParams``. Every artist a test or widget may look for has a ``gid``:
 
 - point markers: the point code (``"BL40"``);
-- point labels: ``"label:<code>"``; overview step numbers: ``"number:<code>"``;
+- point labels: ``"label:<code>"``; overview step numbers: ``"number:<code>"`` (drawn as
+  glyph outlines, :class:`~matplotlib.patches.PathPatch` whose label is the number);
 - landmarks: ``"landmark:<id>"`` (ids from landmarks.toml); other anatomy: ``"leg:<id>"``;
 - the ruler: ``"cun-scale"``;
 - the words a reader orients by (from leg.toml ``[orientation]``): the title, which names
@@ -40,6 +41,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
+from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from . import geometry
 from .content import load_points, load_routine, load_techniques
@@ -360,18 +362,17 @@ def _place(ax: Axes, layout: _Layout) -> None:
     texts = layout.texts
     if not texts:
         return
-    edge_size = texts["left"].get_fontsize()
+    edge_size = path_text_size(texts["left"])
     y_edge = top + 0.3
     inset = 3.0 / scale
-    texts["left"].set_position((left + inset, y_edge))
-    texts["right"].set_position((right - inset, y_edge))
+    _move_path_text(texts["left"], left + inset, y_edge)
+    _move_path_text(texts["right"], right - inset, y_edge)
     # The title shrinks to the width of its panel, never below the smallest readable size.
     width_pt = (right - left) * scale
     size = ORIENTATION_STYLE["title_size"]
-    longest = max(_text_width_pt(line, size) for line in texts["title"].get_text().split("\n"))
+    longest = max(_text_width_pt(line, size) for line in texts["title"].get_label().split("\n"))
     size = max(ORIENTATION_STYLE["min_size"], min(size, size * width_pt / longest))
-    texts["title"].set_fontsize(size)
-    texts["title"].set_position(((left + right) / 2, y_edge + 1.65 * edge_size / scale))
+    _move_path_text(texts["title"], (left + right) / 2, y_edge + 1.65 * edge_size / scale, size)
 
 
 def _ruler_segments(x: float) -> list[list[tuple[float, float]]]:
@@ -380,6 +381,97 @@ def _ruler_segments(x: float) -> list[list[tuple[float, float]]]:
         length = 0.45 if tick % 4 == 0 else 0.25
         segments.append([(x, -tick), (x + length, -tick)])
     return segments
+
+
+_Extent = tuple[float, float, float, float]
+
+
+@cache
+def _glyph_path(text: str, size: float, bold: bool) -> tuple[Path, _Extent]:
+    """The outline of a fixed text in points, lines centred, and its extents (cached)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    prop = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")
+    lines = [TextPath((0, 0), line, size=size, prop=prop) for line in text.split("\n")]
+    widths = [line.get_extents().width for line in lines]
+    step = 1.2 * size
+    path = Path.make_compound_path(
+        *(
+            line.transformed(Affine2D().translate((max(widths) - width) / 2, -i * step))
+            for i, (line, width) in enumerate(zip(lines, widths, strict=True))
+        )
+    )
+    (x0, y0), (x1, y1) = path.get_extents().get_points()
+    return path, (x0, y0, x1, y1)
+
+
+def _path_text_transform(fig: Figure, xy, coords, text, size, bold, ha, va):
+    _path, (x0, y0, x1, y1) = _glyph_path(text, size, bold)
+    dx = {"center": -(x0 + x1) / 2, "left": -x0, "right": -x1}[ha]
+    dy = {"center": -(y0 + y1) / 2, "bottom": -y0, "top": -y1}[va]
+    return (
+        Affine2D().translate(dx, dy).scale(1 / 72)
+        + fig.dpi_scale_trans
+        + ScaledTranslation(xy[0], xy[1], coords)
+    )
+
+
+def _path_text(
+    where: Axes | Figure,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float,
+    color: str,
+    gid: str,
+    bold: bool = False,
+    ha: str = "center",
+    va: str = "center",
+    zorder: float = 7.5,
+) -> PathPatch:
+    """A short fixed text (a number) drawn as its glyph outlines: a path costs a fraction
+    of a Text to draw. The text is the patch's label; ``x, y`` are data coordinates on an
+    Axes, figure fractions on a Figure."""
+    fig = where if isinstance(where, Figure) else where.figure
+    coords = fig.transFigure if isinstance(where, Figure) else where.transData
+    path, _extent = _glyph_path(text, size, bold)
+    patch = PathPatch(
+        path,
+        transform=_path_text_transform(fig, (x, y), coords, text, size, bold, ha, va),
+        facecolor=color,
+        edgecolor="none",
+        gid=gid,
+        label=text,
+        zorder=zorder,
+        clip_on=False,
+    )
+    _PATH_TEXTS[patch] = (text, size, bold, ha, va, coords)
+    _ANCHORS[patch] = (x, y)
+    where.add_artist(patch)
+    return patch
+
+
+def _move_path_text(patch: PathPatch, x: float, y: float, size: float | None = None) -> None:
+    text, old_size, bold, ha, va, coords = _PATH_TEXTS[patch]
+    size = old_size if size is None else size
+    if size != old_size:
+        patch.set_path(_glyph_path(text, size, bold)[0])
+        _PATH_TEXTS[patch] = (text, size, bold, ha, va, coords)
+    patch.set_transform(
+        _path_text_transform(patch.figure, (x, y), coords, text, size, bold, ha, va)
+    )
+    _ANCHORS[patch] = (x, y)
+
+
+def path_text_size(patch: PathPatch) -> float:
+    """The font size, in points, of a text drawn as glyph outlines by this module."""
+    return _PATH_TEXTS[patch][1]
+
+
+_ANCHORS: weakref.WeakKeyDictionary[PathPatch, tuple[float, float]] = weakref.WeakKeyDictionary()
+_PATH_TEXTS: weakref.WeakKeyDictionary[PathPatch, tuple] = weakref.WeakKeyDictionary()
 
 
 def _draw_ruler(ax: Axes, x: float) -> list[Any]:
@@ -391,12 +483,12 @@ def _draw_ruler(ax: Axes, x: float) -> list[Any]:
             autolim=False,
         )
     ]
-    style = {"fontsize": _RULER_FONTSIZE, "color": "#333333"}
+    style = {"size": _RULER_FONTSIZE, "color": "#333333", "zorder": 5}
     for tick in range(0, 17, 4):
         artists.append(
-            ax.text(x, -tick, str(tick), ha="right", va="center", gid="cun-scale:label", **style)
+            _path_text(ax, x, -tick, str(tick), ha="right", gid="cun-scale:label", **style)
         )
-    artists.append(ax.text(x, 0.7, "B-cun", ha="center", va="bottom", **style))
+    artists.append(_path_text(ax, x, 0.7, "B-cun", va="bottom", gid="cun-scale:unit", **style))
     _move_ruler(artists, x)
     return artists
 
@@ -404,9 +496,9 @@ def _draw_ruler(ax: Axes, x: float) -> list[Any]:
 def _move_ruler(artists: list[Any], x: float) -> None:
     collection, *labels, unit = artists
     collection.set_segments(_ruler_segments(x))
-    for label in labels:
-        label.set_x(x - 0.2)
-    unit.set_x(x)
+    for tick, label in zip(range(0, 17, 4), labels, strict=True):
+        _move_path_text(label, x - 0.2, -tick)
+    _move_path_text(unit, x, 0.7)
 
 
 def _draw_leg(
@@ -452,17 +544,15 @@ def _draw_leg(
         style.setdefault("pickradius", 6)
         ax.add_artist(Line2D([x], [y], linestyle="none", gid=code, zorder=7, **style))
         if numbers is not None and code in numbers:
-            ax.text(
+            _path_text(
+                ax,
                 x,
                 y,
                 numbers[code],
-                ha="center",
-                va="center",
-                fontsize=9,
-                fontweight="bold",
+                size=9,
+                bold=True,
                 color="white" if state != "highlight" else "black",
                 gid=f"number:{code}",
-                zorder=7.5,
             )
 
     outline = geometry.outline(view, side=side)
@@ -550,25 +640,26 @@ def _orientation_layout(
 
 
 def _draw_orientation(ax: Axes, words: dict[str, str], layout: _Layout) -> None:
-    common = {"va": "bottom", "parse_math": False, "zorder": 9}
-    edge = {"fontsize": ORIENTATION_STYLE["edge_size"], "color": _EDGE_COLOUR, "fontweight": "bold"}
+    # Glyph outlines, not Text: these words are fixed, so their paths are cached, and they
+    # draw in a fraction of the time of text (the overview draws 12 of them).
+    edge = {"size": ORIENTATION_STYLE["edge_size"], "color": _EDGE_COLOUR, "bold": True}
     layout.texts = {
-        "left": ax.text(0, 0, words["left"], ha="left", gid="orientation:left", **edge, **common),
-        "right": ax.text(
-            0, 0, words["right"], ha="right", gid="orientation:right", **edge, **common
-        ),
-        "title": ax.text(
-            0,
-            0,
-            words["title"],
-            ha="center",
-            linespacing=1.2,
-            fontsize=ORIENTATION_STYLE["title_size"],
-            color="#1d1d1d",
-            gid="orientation:title",
-            **common,
-        ),
+        side: _path_text(
+            ax, 0, 0, words[side], ha=side, va="bottom", gid=f"orientation:{side}", zorder=9, **edge
+        )
+        for side in ("left", "right")
     }
+    layout.texts["title"] = _path_text(
+        ax,
+        0,
+        0,
+        words["title"],
+        size=ORIENTATION_STYLE["title_size"],
+        color="#1d1d1d",
+        va="bottom",
+        gid="orientation:title",
+        zorder=9,
+    )
 
 
 def share_scale(
@@ -610,9 +701,9 @@ def share_scale(
         x += w + gap
     titles = [layout.texts["title"] for layout in layouts if layout.texts]
     if titles:  # one title size across the panels
-        size = min(title.get_fontsize() for title in titles)
+        size = min(path_text_size(title) for title in titles)
         for title in titles:
-            title.set_fontsize(size)
+            _move_path_text(title, *_ANCHORS[title], size)
     return inch_per_cun
 
 
@@ -726,16 +817,14 @@ def _draw_areas(ax: Axes, view: str, side: str, routine: Routine) -> None:
                 **{k: v for k, v in _NUMBER_MARKER.items() if k != "markeredgecolor"},
             )
         )
-        ax.text(
+        _path_text(
+            ax,
             number_x,
             middle,
             str(step_index[area["step"]]),
-            ha="center",
-            va="center",
-            fontsize=9,
-            fontweight="bold",
+            size=9,
+            bold=True,
             color="white",
-            zorder=7.5,
             gid=f"area-number:{area['step']}",
         )
         layout = _LAYOUTS[ax]
@@ -769,15 +858,14 @@ def _draw_key(fig: Figure, routine: Routine, hanzi: bool, family: list[str]) -> 
         x, y = 0.04 + col * 0.48, top - row * row_height
         xs.append(x)
         ys.append(y)
-        fig.text(
+        _path_text(
+            fig,
             x,
             y,
             str(index + 1),
-            ha="center",
-            va="center",
+            size=9,
+            bold=True,
             color="white",
-            fontsize=9,
-            fontweight="bold",
             zorder=3,
             gid=f"key:number:{index + 1}",
         )
