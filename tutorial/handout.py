@@ -297,13 +297,14 @@ def _map_page(routine: Routine, title: str, family: list[str]) -> list[Figure]:
         MARGIN / A4_LANDSCAPE[0], 1 - y / A4_LANDSCAPE[1], OVERVIEW_NOTE, fontsize=10, color=GREY
     )
     lines = _point_lines(routine, "step")
-    where_height = 0.25 + sum(len(wrap(f"{h} {w}", width, 9)) for h, w in lines) * 9 * _LINE / 72
+    rows = sum(len(wrap(f"{h} {w}", width, 9)) for h, w in lines)
+    where_height = rows * 9 * _LINE / 72
     top = 1 - (y + 0.1) / A4_LANDSCAPE[1]
-    bottom = (where_height + 0.35) / A4_LANDSCAPE[1]
+    bottom = (where_height + MARGIN + 0.3) / A4_LANDSCAPE[1]
     draw_routine_overview(
         routine, hanzi=True, fig=fig, key=False, title=False, band=(bottom, top - bottom)
     )
-    y = A4_LANDSCAPE[1] - where_height - 0.1
+    y = A4_LANDSCAPE[1] - MARGIN - where_height
     for head, where in lines:
         text = f"{head} {where}"
         for line in wrap(text, width, 9):
@@ -439,7 +440,7 @@ def _footer(figures: Iterable[Figure]) -> None:
     for number, fig in enumerate(figures, start=1):
         fig.text(
             0.5,
-            0.3 / fig.get_size_inches()[1],
+            0.16 / fig.get_size_inches()[1],
             f"Stretch first in an acute cramp. A traditional practice, not medical advice. "
             f"Page {number} of {len(figures)}",
             ha="center",
