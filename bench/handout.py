@@ -22,6 +22,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from tutorial import load_routine
+from tutorial.drawing import register_fonts
 from tutorial.handout import handout_figures, make_handout
 
 
@@ -46,12 +47,21 @@ def texts_of(routine) -> list[list[tuple[str, float]]]:
 
 
 def bare_pdf(pages) -> None:
+    family = register_fonts()  # hanzi need the bundled CJK font, as in the handout
     buffer = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buffer) as pdf:
         for texts in pages:
             fig = Figure(figsize=(8.27, 11.69))
             for i, (text, size) in enumerate(texts):
-                fig.text(0.05, 0.95 - (i % 60) * 0.015, text, fontsize=size, parse_math=False)
+                cjk = any(ord(c) >= 0x2E80 for c in text)
+                fig.text(
+                    0.05,
+                    0.95 - (i % 60) * 0.015,
+                    text,
+                    fontsize=size,
+                    parse_math=False,
+                    fontfamily=family if cjk else None,
+                )
             pdf.savefig(fig)
 
 
