@@ -51,7 +51,7 @@ class Acupoint:
     ``y_cun`` is the distance below the knee line (the popliteal crease, level with ST35)
     in proportional cun (B-cun); ``around_deg`` is the position around the leg, seen from
     above: 0 at the front midline, +90 on the outer (lateral) side, 180 at the back,
-    -90 on the inner (medial) side. ``y_derived`` marks a depth that is a convention rather
+    -90 on the inner (medial) side. ``y_derived`` marks a level that is a convention rather
     than a WHO figure, which the tutorial prints with a caveat.
     """
 
