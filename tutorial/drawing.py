@@ -514,6 +514,7 @@ def _draw_leg(
     points: Iterable[str] | None,
     numbers: dict[str, str] | None = None,
     title: bool = True,
+    label_size: float | None = None,
     **kwargs: Any,
 ) -> Axes:
     if view not in VIEWS:
@@ -567,6 +568,7 @@ def _draw_leg(
         else:
             texts = {code: _label_text(all_points[code], hanzi) for code in marks}
         fontsize = LABEL_STYLE["fontsize"] if numbers is None else _OVERVIEW_LABEL_FONTSIZE
+        fontsize = label_size or fontsize
         gap = _LABEL_GAP
         _width_pt, height_pt = _box_pt(ax)
         full_scale = (height_pt - layout.header_pt) / _leg_span()
@@ -575,7 +577,7 @@ def _draw_leg(
             anchors = _layout_labels(view, side, marks, gap)
             layout.placed = [(x, d, widths[code]) for code, x, _y, d in anchors]
             left, right, scale = _x_limits(ax, layout)
-            if scale < 0.7 * full_scale and fontsize > _MIN_LABEL_FONTSIZE:
+            if not label_size and scale < 0.7 * full_scale and fontsize > _MIN_LABEL_FONTSIZE:
                 fontsize = max(_MIN_LABEL_FONTSIZE, fontsize * 0.88)  # small picture
                 continue
             needed = 1.5 * fontsize / scale  # labels need more cun apart when small
@@ -718,6 +720,7 @@ def draw_leg(
     landmarks: bool = True,
     ax: Axes | None = None,
     points: Iterable[str] | None = None,
+    label_size: float | None = None,
     **kwargs: Any,
 ) -> Axes:
     """Draw one view of the lower leg with its acupoints.
@@ -745,6 +748,9 @@ def draw_leg(
     points : iterable of str, optional
         The point codes to draw (those the view cannot show are skipped). Default: every
         point seen in this view.
+    label_size : float, optional
+        Label font size in points, kept as given (pictures side by side use one size);
+        default :data:`LABEL_STYLE`, made smaller when the picture is small.
     **kwargs
         Passed to every point marker (:class:`~matplotlib.lines.Line2D` properties such as
         ``markersize`` or ``marker``), overriding :data:`POINT_STYLES`.
@@ -769,6 +775,7 @@ def draw_leg(
         landmarks=landmarks,
         ax=ax,
         points=points,
+        label_size=label_size,
         **kwargs,
     )
 

@@ -238,7 +238,7 @@ def draw_views(
         One axes per view, each with the words to orient it by (which leg, which side,
         knee at the top), all at one scale: one cun is the same length in every panel.
     """
-    from .drawing import draw_leg, share_scale
+    from .drawing import LABEL_STYLE, draw_leg, share_scale
     from .geometry import visible_views
 
     highlight = tuple(highlight)
@@ -254,7 +254,16 @@ def draw_views(
     axes = []
     for i, view in enumerate(views):
         ax = fig.add_axes(((i + 0.02) / n, 0.02, 0.96 / n, 0.96))
-        axes.append(draw_leg(view, highlight=highlight, cun_scale=cun_scale, hanzi=hanzi, ax=ax))
+        axes.append(
+            draw_leg(
+                view,
+                highlight=highlight,
+                cun_scale=cun_scale,
+                hanzi=hanzi,
+                ax=ax,
+                label_size=LABEL_STYLE["fontsize"],  # one size in every panel
+            )
+        )
     # One scale for every panel: one cun is the same length in each view.
     share_scale(fig, axes, bottom=0.02, height=0.96)
     return fig
