@@ -393,7 +393,14 @@ def _glyph_path(text: str, size: float, bold: bool) -> tuple[Path, _Extent]:
     from matplotlib.textpath import TextPath
 
     prop = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")
-    lines = [TextPath((0, 0), line, size=size, prop=prop) for line in text.split("\n")]
+    # Curves flattened to polygons (at 20x, so they stay smooth): the extents of a straight
+    # path are quick to find, and tight-cropped PNGs ask for them on every save.
+    fine, coarse = Affine2D().scale(20), Affine2D().scale(1 / 20)
+    lines = []
+    for line in text.split("\n"):
+        polygons = TextPath((0, 0), line, size=size, prop=prop).transformed(fine).to_polygons()
+        polygons = [Path(p, closed=True) for p in polygons] or [Path(np.zeros((1, 2)))]
+        lines.append(Path.make_compound_path(*polygons).transformed(coarse))
     widths = [line.get_extents().width for line in lines]
     step = 1.2 * size
     path = Path.make_compound_path(
