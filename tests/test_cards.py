@@ -10,16 +10,16 @@ from tutorial import cards, load_landmarks, load_routine, load_safety
 
 def test_point_card_names_locates_and_finds_the_point():
     html = cards.point_card("ST36").value
-    for text in ("ST36", "Zúsānlǐ", "足三里", "Leg Three Miles", "3 B-cun below the knee line"):
+    for text in ("ST36", "Zúsānlǐ", "足三里", "Leg Three Miles", "3 B-cun below the knee crease"):
         assert text in html
-    assert "Press Zusanli (ST36)" in html  # the step that uses it
+    assert "Press Zúsānlǐ (ST36)" in html  # the step that uses it
 
 
 def test_derived_depths_carry_the_caveat_and_who_depths_do_not():
-    assert cards.DERIVED_CAVEAT in cards.depth_text("GB34")
-    assert cards.DERIVED_CAVEAT in cards.depth_text("BL57")
-    assert cards.DERIVED_CAVEAT not in cards.depth_text("ST38")
-    assert cards.depth_text("BL40").startswith("On the knee line")
+    assert cards.DERIVED_CAVEAT in cards.level_text("GB34")
+    assert cards.DERIVED_CAVEAT in cards.level_text("BL57")
+    assert cards.DERIVED_CAVEAT not in cards.level_text("ST38")
+    assert cards.level_text("BL40").startswith("Level with the knee crease")
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,11 @@ def test_routine_cards_one_per_step_in_order():
     box = cards.routine_cards()
     routine = load_routine()
     assert isinstance(box, widgets.VBox)
-    assert len(box.children) == len(routine.steps)
-    assert "8. Pincer-press" in box.children[-1].value
-    assert "1-2 min" in box.children[0].value
-    assert "0.5-1 min" in box.children[1].value
+    about, *cards_ = box.children
+    assert len(cards_) == len(routine.steps)
+    assert "seven acupoints in six steps" in about.value
+    assert "The original article suggests" in about.value  # attributed, not stated as fact
+    assert "8. Pincer-press" in cards_[-1].value
+    assert "1-2 min" in cards_[0].value
+    assert "0.5-1 min" in cards_[1].value
+    assert "(hé-àn 合按)" in cards_[-1].value  # the technique with tone-marked pinyin

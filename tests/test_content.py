@@ -113,11 +113,13 @@ def test_safety_content_has_red_flags_first_aid_and_evidence():
     safety = tutorial.load_safety()
     ids = {flag.id for flag in safety.red_flags}
     assert {"dvt", "pulmonary-embolism", "long-cramp", "claudication", "injury"} <= ids
+    assert {"tetanus", "heat-illness"} <= ids
     assert any(flag.urgent for flag in safety.red_flags)
     assert "stretch" in safety.first_aid_title.lower()
     assert any("knee" in step.lower() for step in safety.first_aid_steps)
     assert any("CD008496" in line for line in safety.evidence)
-    assert set(safety.point_cautions) == {"BL40", "BL60"}
+    # Point cautions live once, with their points (points.toml).
+    assert dict(safety.point_cautions) == {}
 
 
 def test_cun_system_has_the_reference_measure_and_finger_checks():

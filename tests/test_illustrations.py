@@ -29,8 +29,12 @@ def test_unknown_stretch():
 
 def test_views_default_to_those_showing_the_highlight():
     fig = draw_views(["KI3"])
-    assert [ax.get_title() for ax in fig.axes] == [
-        "Right leg, posterior view",
-        "Right leg, medial view",
+    titles = [
+        next(p.get_label() for p in ax.patches if p.get_gid() == "orientation:title")
+        for ax in fig.axes
+    ]
+    assert [title.split("\n")[0] for title in titles] == [
+        "Right leg · back view · knee at the top",
+        "Right leg · inner side · knee at the top",
     ]
     assert len(draw_views().axes) == 4

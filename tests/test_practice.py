@@ -35,8 +35,9 @@ SETTINGS = load_quiz_settings()
         (0.0, "right"),
         (0.5, "right"),
         (0.51, "close"),
-        (1.5, "close"),
-        (1.51, "missed"),
+        (0.75, "close"),
+        (0.76, "missed"),
+        (1.5, "missed"),
         (9, "missed"),
     ],
 )

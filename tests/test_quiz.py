@@ -110,19 +110,20 @@ def test_feedback_draws_true_spot_click_and_landmark_and_says_how_to_find_it():
     quiz = LocatePointQuiz(["ST36"], seed=1, path=None)
     before = quiz.image.png
     x, y = project("ST36", quiz.question.view)
-    score = quiz.answer_data(x + 1.0, y)
+    score = quiz.answer_data(x + 0.7, y)
     assert score.verdict == "close"
     picture = quiz._picture(quiz.question.view)
     assert picture.true.get_visible()
     assert tuple(picture.true.get_xydata()[0]) == pytest.approx((x, y))
-    assert tuple(picture.click.get_xydata()[0]) == pytest.approx((x + 1.0, y))
+    assert tuple(picture.click.get_xydata()[0]) == pytest.approx((x + 0.7, y))
     assert picture.landmark.get_visible()  # the tibial crest is traced
     assert "Tibial crest" in picture.keys["landmark"].get_text()
-    assert "1.0 cun" in picture.keys["click"].get_text()
+    assert "0.7 cun" in picture.keys["click"].get_text()
     assert quiz.image.png != before
     assert not quiz.image.enabled
     point = quiz.session.points["ST36"]
-    assert "1.0 cun from ST36" in quiz._verdict.value
+    assert "0.7 cun from ST36" in quiz._verdict.value
+    assert "within 0.75 of a finger-breadth" in quiz._detail.value  # the band, from data
     assert "How to find it" in quiz._detail.value
     assert point.how_to_find.split(".")[0].replace("'", "&#x27;") in quiz._detail.value
     assert not quiz.next_button.disabled
@@ -187,7 +188,7 @@ def test_which_step_question():
     question = quiz.next_question(kind="step", code="ST38")
     assert question.kind == "step"
     assert quiz.choose("tiaokou") == "right"
-    assert "Tiaokou" in quiz._verdict.value
+    assert "Tiáokǒu" in quiz._verdict.value
     assert quiz.session.progress.box("ST38") == 2
 
 

@@ -1,5 +1,10 @@
 """Cards for the lessons: a point, the safety box, red flags, the evidence, the cun table.
 
+All safety text comes from ``tutorial/data/safety.toml`` (one source): the full lists
+(:func:`red_flags`, :func:`cautions_box`), the posture with its alternative and caution
+(:func:`posture_box`) and the short reminder lessons 4, 5 and 7 open with
+(:func:`safety_reminder`, which links to the full list in lesson 1).
+
 Every card is an :class:`ipywidgets.HTML` whose text comes from the package data and is
 passed through :func:`html.escape` on the way in, so even a changed data file cannot inject
 markup. The ``*_html`` functions return the same markup as a string, for pages that combine
@@ -20,22 +25,26 @@ from .content import (
     load_landmarks,
     load_routine,
     load_safety,
+    load_techniques,
 )
 from .model import Acupoint, Routine, Step
 
 __all__ = [
+    "cautions_box",
     "cun_table",
-    "depth_text",
     "evidence_box",
     "first_aid_box",
     "landmark_card",
     "landmarks_table",
+    "level_text",
     "point_card",
     "point_card_html",
     "point_title",
+    "posture_box",
     "red_flags",
     "routine_cards",
     "safety_box",
+    "safety_reminder",
     "step_card",
     "steps_for_point",
 ]
@@ -81,19 +90,19 @@ def point_title(point: Acupoint | str, *, hanzi: bool = True) -> str:
     return " ".join(parts) + f" ({point.english})"
 
 
-def depth_text(point: Acupoint | str) -> str:
-    """How far below the knee line the point lies, with a caveat where the depth is derived.
+def level_text(point: Acupoint | str) -> str:
+    """How far below the knee crease the point lies, with a caveat where that is derived.
 
     Examples
     --------
-    >>> depth_text("ST36")
-    '3 B-cun below the knee line.'
+    >>> level_text("ST36")
+    '3 B-cun below the knee crease.'
     """
     point = get_point(point)
     if point.y_cun == 0:
-        text = "On the knee line (level with the popliteal crease)."
+        text = "Level with the knee crease (the popliteal crease)."
     else:
-        text = f"{point.y_cun:g} B-cun below the knee line."
+        text = f"{point.y_cun:g} B-cun below the knee crease."
     if point.y_derived:
         text = f"About {text[0].lower()}{text[1:-1]} ({DERIVED_CAVEAT})."
     return text
@@ -114,7 +123,7 @@ def point_card_html(point: Acupoint | str, *, routine: Routine | None = None) ->
         ("Channel", f"{point.meridian} channel"),
         ("Where", point.location),
         ("How to find it", point.how_to_find),
-        ("Depth", depth_text(point)),
+        ("Level", level_text(point)),
     ]
     if point.offset_note:
         rows.append(("Across", point.offset_note))
@@ -137,13 +146,14 @@ def point_card_html(point: Acupoint | str, *, routine: Routine | None = None) ->
         f"white-space:nowrap'>{_e(k)}</th><td style='padding:2px 0'>{_e(v)}</td></tr>"
         for k, v in rows
     )
-    cautions = list(point.cautions) + [s.caution for s in steps if s.caution]
+    # The point's own cautions, once. A step's caution belongs to its step card (and the
+    # timer); repeating it here said the same thing twice in other words (BL40, BL60).
     caution = ""
-    if cautions:
+    if point.cautions:
         caution = (
             "<div style='margin-top:6px;padding:6px 10px;background:#fde8e8;"
             "border-left:5px solid #a4161a'><b>Caution</b>"
-            + _items(dict.fromkeys(cautions))
+            + _items(dict.fromkeys(point.cautions))
             + "</div>"
         )
     title = (
@@ -155,7 +165,7 @@ def point_card_html(point: Acupoint | str, *, routine: Routine | None = None) ->
 
 
 def point_card(point: Acupoint | str, *, routine: Routine | None = None) -> widgets.HTML:
-    """A card for one point: names, where and how to find it, depth, technique, cautions.
+    """A card for one point: names, where and how to find it, level, technique, cautions.
 
     Parameters
     ----------
@@ -226,17 +236,79 @@ def evidence_box() -> widgets.HTML:
     return widgets.HTML(evidence_html())
 
 
+def cautions_html() -> str:
+    """The markup of :func:`cautions_box`."""
+    safety = load_safety()
+    items = [f"<li><b>{_e(c.title)}:</b> {_e(c.action)}</li>" for c in safety.cautions]
+    items.append(
+        f"<li><b>{_e(safety.reminder['pregnancy_title'])}:</b> {_e(safety.pregnancy)}</li>"
+    )
+    return _panel(
+        "safety",
+        f"<div style='font-size:18px;font-weight:bold'>{_e(safety.reminder['care'])}</div>"
+        f"<ul style='margin:4px 0 0 20px;padding:0'>{''.join(items)}</ul>",
+    )
+
+
+def cautions_box() -> widgets.HTML:
+    """Situations where the massage needs extra care (blood thinners, varicose veins, ...)."""
+    return widgets.HTML(cautions_html())
+
+
+def posture_html() -> str:
+    """The markup of :func:`posture_box`."""
+    safety = load_safety()
+    posture = safety.posture
+    caution = next(c for c in safety.cautions if c.id == posture["caution"])
+    return _panel(
+        "safety",
+        f"<div style='font-size:18px;font-weight:bold'>{_e(posture['title'])}</div>"
+        f"<div>{_e(posture['crossed'])}</div><div><b>{_e(posture['alternative'])}</b></div>"
+        f"<div style='color:#a4161a;margin-top:4px'><b>{_e(caution.title)}:</b> "
+        f"{_e(caution.action)}</div>",
+    )
+
+
+def posture_box() -> widgets.HTML:
+    """How to sit for the massage: crossed leg, or the foot on a stool or the leg on a bed."""
+    return widgets.HTML(posture_html())
+
+
+def safety_reminder_html() -> str:
+    """The markup of :func:`safety_reminder`."""
+    safety = load_safety()
+    reminder = safety.reminder
+    flags = "; ".join(flag.title for flag in safety.red_flags)
+    care = "; ".join([*(c.title for c in safety.cautions), reminder["pregnancy_title"]])
+    return _panel(
+        "safety",
+        f"<div style='font-size:18px;font-weight:bold'>{_e(reminder['title'])}</div>"
+        f"<div>{_e(reminder['text'])} {_e(flags)}.</div>"
+        f"<div style='margin-top:4px'>{_e(reminder['care'])} {_e(care)}.</div>"
+        f"<div style='margin-top:6px'><a href='{_e(reminder['link'])}' target='_blank' "
+        f"style='color:#0b4f9c;font-weight:bold;text-decoration:underline'>"
+        f"{_e(reminder['link_text'])}</a></div>",
+    )
+
+
+def safety_reminder() -> widgets.HTML:
+    """The short safety reminder that opens every lesson leading into the massage.
+
+    Stretch first, the titles of the red flags and of the take-care situations, and a link
+    to the full list in lesson 1, all from ``safety.toml``.
+    """
+    return widgets.HTML(safety_reminder_html())
+
+
 def safety_box(*, compact: bool = False) -> widgets.HTML:
-    """The safety summary every lesson opens with: stretch first, red flags, pregnancy.
+    """The safety summary: stretch first, red flags, who needs extra care, pregnancy.
 
     Parameters
     ----------
     compact
         Red flags without their explanations, for the top of a lesson.
     """
-    safety = load_safety()
-    pregnancy = _panel("safety", f"<b>Pregnancy.</b> {_e(safety.pregnancy)}")
-    return widgets.HTML(first_aid_html() + red_flags_html(detail=not compact) + pregnancy)
+    return widgets.HTML(first_aid_html() + red_flags_html(detail=not compact) + cautions_html())
 
 
 def landmark_card(landmark_id: str) -> widgets.HTML:
@@ -268,10 +340,17 @@ def landmarks_table() -> widgets.HTML:
 
 
 def routine_cards(routine: Routine | None = None) -> widgets.VBox:
-    """A card for every step of ``routine`` (default the built-in one), numbered."""
+    """The routine's description and notes, then a card for every step, numbered.
+
+    ``routine`` defaults to the built-in one.
+    """
     routine = routine if routine is not None else load_routine()
+    about = [routine.description, routine.notes]
+    head = []
+    if any(about):
+        head = [widgets.HTML(_panel("plain", "".join(f"<div>{_e(t)}</div>" for t in about if t)))]
     return widgets.VBox(
-        [step_card(step, number=i) for i, step in enumerate(routine.steps, start=1)]
+        head + [step_card(step, number=i) for i, step in enumerate(routine.steps, start=1)]
     )
 
 
@@ -312,10 +391,12 @@ def step_card_html(step: Step, *, number: int | None = None) -> str:
     """The markup of :func:`step_card`."""
     prefix = f"{number}. " if number is not None else ""
     span = f"{step.min_seconds / 60:g}-{step.max_seconds / 60:g} min"
+    technique = load_techniques().get(step.technique, {})
+    chinese = f" ({technique['chinese']})" if technique.get("chinese") else ""
     parts = [
         f"<div style='font-size:17px;font-weight:bold'>{_e(prefix + step.title)}"
         f" <span style='font-weight:normal'>({_e(span)})</span></div>",
-        f"<div><b>{_e(step.technique)}</b>"
+        f"<div><b>{_e(step.technique + chinese)}</b>"
         + (f" · {_e(step.hand)}" if step.hand else "")
         + "</div>",
         f"<div>{_e(step.instructions)}</div>",

@@ -20,6 +20,7 @@ from typing import Any
 from .model import (
     VIEWS,
     Acupoint,
+    Caution,
     FingerCun,
     Landmark,
     RedFlag,
@@ -162,6 +163,9 @@ def load_safety() -> Safety:
         pregnancy=data["pregnancy"],
         evidence=tuple(item["text"] for item in data["evidence"]),
         traditional_notice=data["traditional_notice"],
+        cautions=tuple(Caution(**raw) for raw in data.get("cautions", ())),
+        posture=_ReadOnlyDict(data.get("posture", {})),
+        reminder=_ReadOnlyDict(data.get("reminder", {})),
     )
 
 

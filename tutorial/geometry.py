@@ -35,6 +35,7 @@ __all__ = [
     "edges",
     "features",
     "leg_extent",
+    "orientation",
     "outline",
     "project",
     "project_skin",
@@ -58,8 +59,9 @@ _MIN_WIDTH_FACTOR = 0.4
 class Feature:
     """One drawn piece of anatomy in one view: its path in picture coordinates (cun).
 
-    ``kind`` is ``"shape"`` (closed: ``path`` is the closed outline), ``"line"`` (open) or
-    ``"ellipse"`` (``path`` is the outline; ``center``, ``width`` and ``height`` describe it).
+    ``kind`` is ``"shape"`` (closed: ``path`` is the closed outline), ``"line"`` (open; NaN
+    rows separate pieces) or ``"ellipse"`` (``path`` is the outline; ``center``, ``width``
+    and ``height`` describe it).
     ``landmark`` is the id in landmarks.toml or ``""`` for plain anatomy.
     """
 
@@ -128,6 +130,11 @@ def leg_extent() -> tuple[float, float]:
     """``(sole, top)``: the lowest and highest y of the drawn leg, in cun."""
     leg = _leg()
     return float(leg["sole"]), float(leg["top"])
+
+
+def orientation() -> dict[str, Any]:
+    """The words pictures are oriented by (leg.toml ``[orientation]``), as a plain dict."""
+    return _leg()["orientation"]
 
 
 def areas() -> tuple[dict[str, Any], ...]:
@@ -271,6 +278,14 @@ def _feature(raw: Mapping[str, Any], view: str, side: str) -> Feature | None:
             path[:, 0] *= -1
         path.flags.writeable = False
         return Feature(raw["id"], landmark, raw["style"], "ellipse", path, (x, y), width, height)
+    if raw["kind"] == "picture-lines":  # already in picture coordinates: pairs of knots
+        pairs = np.array(raw["knots"], dtype=float).reshape(-1, 2, 2)
+        gaps = np.full((len(pairs), 1, 2), np.nan)
+        path = np.concatenate([pairs, gaps], axis=1).reshape(-1, 2)[:-1]
+        if side == "left":
+            path[:, 0] *= -1
+        path.flags.writeable = False
+        return Feature(raw["id"], landmark, raw["style"], "line", path)
     knots = []
     for y, around in raw["knots"]:
         x = project_skin(y, around, view, side=side, force=True)

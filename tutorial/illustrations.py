@@ -17,7 +17,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Polygon
 
 from .model import VIEWS
 
-__all__ = ["STRETCHES", "draw_stretch", "draw_views"]
+__all__ = ["SEATED_CUES", "STRETCHES", "draw_seated", "draw_stretch", "draw_views"]
 
 #: The stretches :func:`draw_stretch` knows, with their titles.
 STRETCHES = {
@@ -235,9 +235,10 @@ def draw_views(
     Returns
     -------
     Figure
-        One axes per view, titled by the drawing module.
+        One axes per view, each with the words to orient it by (which leg, which side,
+        knee at the top), all at one scale: one cun is the same length in every panel.
     """
-    from .drawing import draw_leg
+    from .drawing import LABEL_STYLE, draw_leg, share_scale
     from .geometry import visible_views
 
     highlight = tuple(highlight)
@@ -250,8 +251,78 @@ def draw_views(
     if fig is None:
         fig = Figure(figsize=(3.2 * len(views), 6.0))
     n = len(views)
-    # One leg_png-sized panel per view, laid out as tutorial.drawing.leg_png lays out one.
+    axes = []
     for i, view in enumerate(views):
-        ax = fig.add_axes(((i + 0.02) / n, 0.02, 0.96 / n, 0.92))
-        draw_leg(view, highlight=highlight, cun_scale=cun_scale, hanzi=hanzi, ax=ax)
+        ax = fig.add_axes(((i + 0.02) / n, 0.02, 0.96 / n, 0.96))
+        axes.append(
+            draw_leg(
+                view,
+                highlight=highlight,
+                cun_scale=cun_scale,
+                hanzi=hanzi,
+                ax=ax,
+                label_size=LABEL_STYLE["fontsize"],  # one size in every panel
+            )
+        )
+    # One scale for every panel: one cun is the same length in each view.
+    share_scale(fig, axes, bottom=0.02, height=0.96)
     return fig
+
+
+#: The words of :func:`draw_seated`: what the preparation step asks for, pointed at.
+SEATED_CUES = {
+    "title": "Step 1 posture, seen from the side",
+    "back": "Sit upright",
+    "hands": "Hands on the\nlower belly",
+    "feet": "Feet flat on the floor,\nshoulder-width apart",
+    "eyes": "Eyes gently closed",
+}
+#: The colour that marks a step's target in every step picture (as the highlighted points).
+TARGET = "#E69F00"
+
+
+def draw_seated(*, labels: bool = True, ax: Axes | None = None) -> Axes:
+    """The preparation posture (step 1), seen from the side, the whole posture highlighted.
+
+    Sitting upright on a chair, feet flat on the floor, hands resting on the lower belly,
+    eyes gently closed. The body has ``gid="posture"``.
+
+    Returns
+    -------
+    Axes
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    ground = 0.0
+    ax.plot([-0.5, 8.5], [ground, ground], color=COLORS["ground"], linewidth=2)
+    # The chair: seat, back and legs, in grey.
+    chair = {"color": "#9a9a9a", "linewidth": 4, **_LIMB}
+    ax.plot([1.2, 4.2], [3.6, 3.6], **chair)
+    ax.plot([1.2, 1.0], [3.6, 8.0], **chair)
+    ax.plot([1.4, 1.4], [3.6, 0.0], **chair)
+    ax.plot([4.0, 4.0], [3.6, 0.0], **chair)
+    hip, knee, ankle = (2.0, 4.1), (5.3, 4.1), (5.3, 0.45)
+    shoulder, head = (2.2, 8.0), (2.45, 9.25)
+    body = {"color": TARGET, "zorder": 3}
+    _line(ax, [hip[0], knee[0], ankle[0]], [hip[1], knee[1], ankle[1]], TARGET, 15, zorder=3)
+    _line(ax, [ankle[0] - 0.2, ankle[0] + 1.3], [0.2, 0.2], TARGET, 10, zorder=3)
+    trunk = _line(ax, [hip[0], shoulder[0]], [hip[1], shoulder[1]], TARGET, 22, zorder=3)
+    trunk.set_gid("posture")
+    ax.add_patch(Circle(head, 0.75, **body))
+    _line(ax, [2.7, 2.95], [9.35, 9.3], "#5b3200", 2, zorder=4)  # a closed eye
+    belly = (3.05, 4.9)
+    _line(ax, [shoulder[0], 3.2, belly[0]], [shoulder[1] - 0.3, 6.3, belly[1]], "#b36b00", 8)
+    ax.add_patch(Circle(belly, 0.33, color="#b36b00", zorder=5))
+    if labels:
+        _label(ax, (2.0, 6.5), (-0.2, 6.9), SEATED_CUES["back"])
+        _label(ax, belly, (6.9, 6.3), SEATED_CUES["hands"])
+        _label(ax, (6.2, 0.25), (7.0, -1.4), SEATED_CUES["feet"])
+        _label(ax, (2.95, 9.45), (6.4, 10.6), SEATED_CUES["eyes"])
+    ax.set_title(SEATED_CUES["title"], fontsize=11, color=COLORS["text"])
+    ax.set_xlim(-1.6, 9.4)
+    ax.set_ylim(-2.4, 11.2)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax

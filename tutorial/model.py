@@ -8,11 +8,12 @@ share one definition. Instances are immutable; build changed copies with
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 __all__ = [
     "VIEWS",
     "Acupoint",
+    "Caution",
     "FingerCun",
     "Landmark",
     "RedFlag",
@@ -50,7 +51,7 @@ class Acupoint:
     ``y_cun`` is the distance below the knee line (the popliteal crease, level with ST35)
     in proportional cun (B-cun); ``around_deg`` is the position around the leg, seen from
     above: 0 at the front midline, +90 on the outer (lateral) side, 180 at the back,
-    -90 on the inner (medial) side. ``y_derived`` marks a depth that is a convention rather
+    -90 on the inner (medial) side. ``y_derived`` marks a level that is a convention rather
     than a WHO figure, which the tutorial prints with a caveat.
     """
 
@@ -204,6 +205,15 @@ class RedFlag:
 
 
 @dataclass(frozen=True)
+class Caution:
+    """A situation in which the massage may be done only with care, and what to do."""
+
+    id: str
+    title: str
+    action: str
+
+
+@dataclass(frozen=True)
 class FingerCun:
     """A finger measure and how many cun it stands for (for checking only)."""
 
@@ -223,3 +233,10 @@ class Safety:
     pregnancy: str
     evidence: tuple[str, ...]
     traditional_notice: str
+    #: Take-care situations (blood thinners, varicose veins, numb feet, ...).
+    cautions: tuple[Caution, ...] = ()
+    #: How to sit for the massage: ``title``, ``crossed``, ``alternative`` and ``caution``
+    #: (the id of the caution shown beside the posture).
+    posture: Mapping[str, str] = field(default_factory=dict)
+    #: The short reminder lessons open with: ``title``, ``text``, ``care``, ``link``, ...
+    reminder: Mapping[str, str] = field(default_factory=dict)

@@ -639,7 +639,9 @@ class PointQuiz(widgets.VBox):
 
     def _show_point_details(self, code: str, *, landmark_name: str = "", tip: str = "") -> None:
         point = self.session.points[code]
-        parts = [_p(load_quiz_settings().text[tip], small=True)] if tip else []
+        settings = load_quiz_settings()
+        bands = {"right_cun": settings.right_cun, "close_cun": settings.close_cun}
+        parts = [_p(settings.text[tip].format(**bands), small=True)] if tip else []
         parts.append(_p(f"{point.label} {point.hanzi} · {point.meridian}", bold=True))
         if landmark_name:
             parts.append(_p(f"Start from: {landmark_name}", colour="#00704F"))
@@ -647,7 +649,7 @@ class PointQuiz(widgets.VBox):
         if point.y_derived:
             parts.append(
                 _p(
-                    f"The depth drawn ({point.y_cun:g} cun below the knee line) is a "
+                    f"The level drawn ({point.y_cun:g} cun below the knee crease) is a "
                     "convention, not a WHO figure.",
                     small=True,
                     colour="#555555",

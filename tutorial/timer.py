@@ -31,7 +31,7 @@ import anywidget
 import traitlets
 
 from .content import load_points, load_routine
-from .model import Routine
+from .model import Routine, Step
 from .timing import (
     STATUSES,
     Plan,
@@ -60,13 +60,12 @@ _REFRESH_SECONDS = 1.0
 
 
 @lru_cache(maxsize=64)
-def _step_picture(points: tuple[str, ...], side: str) -> str:
-    """A PNG data URL of the leg view that shows ``points``, highlighted (made once, cached)."""
-    from .drawing import leg_png  # heavy (matplotlib): only when a timer is made
-    from .geometry import best_view
+def _step_picture(step: Step, side: str) -> str:
+    """A PNG data URL of the step's picture, its target highlighted (made once, cached)."""
+    from .drawing import step_png  # heavy (matplotlib): only when a timer is made
 
     dpi = float(load_timer_settings().get("picture_dpi", 100))
-    png = leg_png(best_view(points), side=side, highlight=points, dpi=dpi)
+    png = step_png(step, side, dpi=dpi)
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
@@ -204,10 +203,11 @@ class StepTimer(anywidget.AnyWidget):
                 }
                 codes = steps[0].points
                 number = 0
-            key = f"{seg.leg}:{'+'.join(codes)}"
+            pictured = step if seg.kind == "step" else steps[0]
+            key = f"{seg.leg}:{'+'.join(codes) or pictured.id}"
             if with_pictures and key not in pics:
                 try:
-                    pics[key] = _step_picture(tuple(codes), seg.leg)
+                    pics[key] = _step_picture(pictured, seg.leg)
                 except ValueError:  # no one view shows all these points: text only
                     pics[key] = ""
             segments.append(
