@@ -301,6 +301,7 @@ class Controller {
     document.addEventListener("visibilitychange", this.onVisibility);
     this.unwatch = watchKernel(model, () => this.dispose("The Python kernel restarted."));
     this.send({ type: "hello", t: epochMs(performance.now()) });
+    this.requestPictures();
     this.kernelTimer = setTimeout(() => {
       if (this.kernel || this.disposed) return;
       this.noKernel = true;
