@@ -21,6 +21,7 @@ import io
 import sys
 import time
 import traceback
+import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import asdict
@@ -192,6 +193,8 @@ class StepTimer(anywidget.AnyWidget):
     elapsed = traitlets.Float(0.0)
     #: A short plain-text message shown under the controls (for example "Session saved").
     notice = traitlets.Unicode("").tag(sync=True)
+    #: Names this timer in the browser: every view of it shares one clock and one audio output.
+    timer_id = traitlets.Unicode("").tag(sync=True)
 
     _live: ClassVar[weakref.WeakSet[StepTimer]] = weakref.WeakSet()
 
@@ -240,6 +243,7 @@ class StepTimer(anywidget.AnyWidget):
             presentation=layout,
             sound=sound,
             speech=speech,
+            timer_id=uuid.uuid4().hex,
         )
         StepTimer._live.add(self)
         self.on_msg(self._on_front_end_msg)

@@ -243,13 +243,17 @@ export function sizeOf(width) {
 }
 
 // ---------------------------------------------------------------- one controller per model
-const CONTROLLERS = new WeakMap();
+// anywidget hands each view (and initialize) its own stand-in of the model, so a timer is
+// known by the id Python gives it (`timer_id`), or by the model object if it has none.
+const CONTROLLERS = new Map();
 
 function controllerFor(model) {
-  let ctrl = CONTROLLERS.get(model);
+  const key = model.get("timer_id") || model;
+  let ctrl = CONTROLLERS.get(key);
   if (!ctrl || ctrl.disposed) {
     ctrl = new Controller(model);
-    CONTROLLERS.set(model, ctrl);
+    ctrl.registryKey = key;
+    CONTROLLERS.set(key, ctrl);
   }
   return ctrl;
 }
@@ -745,6 +749,7 @@ class Controller {
     // The model is closed (or its kernel is gone): stop the clock, fall silent, say so.
     if (this.disposed) return;
     this.disposed = true;
+    if (CONTROLLERS.get(this.registryKey) === this) CONTROLLERS.delete(this.registryKey);
     this.closedText = reason || "Closed";
     clearTimeout(this.deadlineTimer);
     clearTimeout(this.kernelTimer);
@@ -772,8 +777,11 @@ function watchKernel(model, onGone) {
   } catch {}
   const signal = kernel && kernel.statusChanged;
   if (!signal || typeof signal.connect !== "function") return null;
+  // "starting" after we were made means a new kernel process: the kernel menu's restart
+  // says "restarting" first; a restart through the server's API only says "starting".
+  const gone = new Set(["restarting", "autorestarting", "starting", "dead"]);
   const slot = (_kernel, status) => {
-    if (status === "restarting" || status === "autorestarting" || status === "dead") onGone();
+    if (gone.has(status)) onGone();
   };
   signal.connect(slot);
   return () => {
