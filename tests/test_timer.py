@@ -417,7 +417,10 @@ def test_the_kernel_nudges_the_front_end_at_each_step_change():
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         nudges = pool.submit(asyncio.run, main()).result(timeout=30)
-    assert [m["index"] for m in nudges] == [1, 1]  # entered step 1; finished (stays on 1)
+    indices = [m["index"] for m in nudges]
+    # just before each deadline (the page waits out the rest), and again once it passed
+    assert indices[0] == 0
+    assert indices.count(1) >= 2  # entered step 1 (and before/after its end)
 
 
 def test_js_rules_pass_the_shared_cases_and_their_own_tests_under_node():

@@ -61,6 +61,9 @@ _ACTIONS = {
 }
 # Longest the kernel waits between refreshes of the `elapsed` trait while running.
 _REFRESH_SECONDS = 1.0
+# The kernel nudges the page this long before each deadline (the page then waits out the
+# rest itself), so a late wake-up of a busy kernel does not make a hidden tab late.
+_NUDGE_LEAD_SECONDS = 0.025
 # Step pictures: PNG reduced to this many colours (line drawings: about 4x smaller).
 _PICTURE_COLOURS = 64
 
@@ -225,6 +228,7 @@ class StepTimer(anywidget.AnyWidget):
         self._machine = TimerMachine(self.plan, clock=self._clock)
         self._callbacks: list[Callable[[StepChange], Any]] = []
         self._handle: asyncio.TimerHandle | None = None
+        self._nudge_handle: asyncio.TimerHandle | None = None
         self._offset: float | None = None  # python clock - browser clock, lowest seen
         self._seq = 0
         self._with_pictures = pictures
@@ -536,10 +540,11 @@ class StepTimer(anywidget.AnyWidget):
         )
 
     def _cancel(self) -> None:
-        handle = getattr(self, "_handle", None)  # absent if __init__ failed early
-        if handle is not None:
-            handle.cancel()
-        self._handle = None
+        for name in ("_handle", "_nudge_handle"):
+            handle = getattr(self, name, None)  # absent if __init__ failed early
+            if handle is not None:
+                handle.cancel()
+            setattr(self, name, None)
 
     def _schedule(self) -> None:
         """Wake up at the next deadline (or within a second, to refresh ``elapsed``)."""
@@ -553,6 +558,15 @@ class StepTimer(anywidget.AnyWidget):
             return
         delay = max(0.0, min(deadline - self._clock(), _REFRESH_SECONDS))
         self._handle = loop.call_later(delay, self._wake)
+        lead = deadline - self._clock() - _NUDGE_LEAD_SECONDS
+        if lead <= _REFRESH_SECONDS:
+            self._nudge_handle = loop.call_later(max(0.0, lead), self._nudge)
+
+    def _nudge(self) -> None:
+        """Tell the page a deadline is near (a hidden tab's own timers may be throttled)."""
+        self._nudge_handle = None
+        if getattr(self, "comm", None) is not None:
+            self.send({"type": "nudge", "index": self._machine.index})
 
     def _wake(self) -> None:
         self._handle = None

@@ -17,7 +17,7 @@
 
 const REPAINT_MS = 200; // how often the countdown and bars are repainted
 const EARLY_MS = 4; // wake this long before a deadline (see armDeadline)
-const NUDGE_WAIT_MS = 30; // a kernel nudge this early is waited out, not ignored
+const NUDGE_WAIT_MS = 60; // a kernel nudge this early is waited out, not ignored
 const KERNEL_WAIT_MS = 3000; // no answer to "hello" within this: no Python behind the page
 const RETIME_MS = 1; // re-anchoring moves a future tone by more than this: reschedule it
 const REANCHOR_MS = 5000; // while running, re-anchor on the audio clock this often
@@ -354,10 +354,13 @@ class Controller {
     view.paintOptions();
     view.paintNotice();
     view.paint(performance.now());
+    if (this.views.size === 1) this.scheduleSounds(performance.now(), false);
   }
   detach(view) {
     this.views.delete(view);
-    if (!this.owned && this.views.size === 0) this.dispose(""); // no model lifecycle to wait for
+    if (this.views.size) return;
+    if (!this.owned) this.dispose(""); // no model lifecycle to wait for
+    else this.cancelTones(this.tones); // no view left (outputs cleared): no sound either
   }
   eachView(fn) {
     for (const view of this.views) fn(view);
@@ -445,6 +448,7 @@ class Controller {
     const due = this.dueTime();
     let now = performance.now();
     if (due - now > NUDGE_WAIT_MS) return;
+    if (due > now && document.visibilityState === "visible") return; // our timer is on time
     while (now < due) now = performance.now();
     this.advance(now);
   }
@@ -536,7 +540,7 @@ class Controller {
     if (say) this.speak(say, lateMs);
   }
   speak(say, lateMs) {
-    if (!this.model.get("speech") || !("speechSynthesis" in window)) return;
+    if (!this.model.get("speech") || !("speechSynthesis" in window) || !this.views.size) return;
     if (this.st.status === "ready") return;
     const s = this.seg();
     const text =
@@ -605,7 +609,8 @@ class Controller {
   scheduleSounds(now, userMove) {
     // Make the scheduled tones match the plan from here on, by identity (re-anchored on
     // the audio clock at every step change, so drift does not build up).
-    const playing = this.audio && this.audio.state === "running" && this.model.get("sound");
+    const playing =
+      this.audio && this.audio.state === "running" && this.model.get("sound") && this.views.size;
     const st = this.st;
     if (!playing || st.status !== "running") {
       this.cancelTones(userMove || !playing ? this.tones : []);
