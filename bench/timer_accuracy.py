@@ -171,7 +171,7 @@ def start_voila(notebook: Path, home: Path) -> tuple[subprocess.Popen, str]:
         if proc.poll() is not None:
             sys.exit(f"voila exited:\n{(home / 'voila.log').read_text()[-2000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with urllib.request.urlopen(url, timeout=60):
                 return proc, url
         except (urllib.error.URLError, OSError):
             time.sleep(0.2)

@@ -18,7 +18,7 @@
 const REPAINT_MS = 200; // how often the countdown and bars are repainted
 const EARLY_MS = 4; // wake this long before a deadline (see armDeadline)
 const NUDGE_WAIT_MS = 60; // a kernel nudge this early is waited out, not ignored
-const KERNEL_WAIT_MS = 3000; // no answer to "hello" within this: no Python behind the page
+const KERNEL_WAIT_MS = 5000; // no answer to "hello" within this: no Python behind the page
 const RETIME_MS = 1; // re-anchoring moves a future tone by more than this: reschedule it
 const REANCHOR_MS = 5000; // while running, re-anchor on the audio clock this often
 const SIZES = [
@@ -304,6 +304,7 @@ class Controller {
     };
     document.addEventListener("visibilitychange", this.onVisibility);
     this.unwatch = watchKernel(model, () => this.dispose("The Python kernel restarted."));
+    this.kernel = Boolean(this.unwatch); // JupyterLab or Voila: a kernel is behind the page
     this.send({ type: "hello", t: epochMs(performance.now()) });
     this.requestPictures();
     this.kernelTimer = setTimeout(() => {
@@ -742,11 +743,13 @@ class Controller {
   }
   onCustom(msg, buffers) {
     if (!msg || this.disposed) return;
-    if (msg.type === "state") {
-      this.kernel = true;
+    if (!this.kernel || this.noKernel) {
+      this.kernel = true; // Python answered after all
       this.noKernel = false;
-      this.applyState(msg);
-    } else if (msg.type === "nudge") this.onNudge();
+      this.eachView((v) => v.paintOptions());
+    }
+    if (msg.type === "state") this.applyState(msg);
+    else if (msg.type === "nudge") this.onNudge();
     else if (msg.type === "picture") this.onPicture(msg, buffers);
     else if (msg.type === "stop") this.dispose("Replaced by a newer timer, or closed from Python.");
   }
