@@ -179,6 +179,15 @@ def start_voila(notebook: Path, home: Path) -> tuple[subprocess.Popen, str]:
     sys.exit("voila did not start within 180 s")
 
 
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def boundary_index(text: str, kind: str, steps: int) -> int | None:
     """Which boundary a displayed text marks: the timer shows "Step k+1 / n" after boundary
     k and "Done" after the last; the Play counter shows k."""
@@ -378,11 +387,9 @@ def main() -> None:
             try:
                 hidden_run(hidden_url, args.hidden, steps)
             finally:
-                hidden_proc.terminate()
-                hidden_proc.wait(timeout=10)
+                stop(hidden_proc)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)
         shutil.rmtree(home, ignore_errors=True)
 
 

@@ -1,12 +1,20 @@
 """StepTimer: a guided, timed routine a whole room can follow, by eye and by ear.
 
-The plan (steps, pictures, cue times) is computed here in Python and synced to the browser;
-the browser keeps the time from ``performance.now()`` deadlines, advances the steps itself
-(so the countdown keeps running while the kernel is busy), schedules the tones ahead on the
-Web Audio clock, and reports every user action and step change back as a custom message
-with its timestamp. Python mirrors the session in a :class:`~tutorial.timing.TimerMachine`
-so that :attr:`StepTimer.history`, the ``status`` / ``step_index`` / ``elapsed`` traits and
-:meth:`StepTimer.on_step` work, also with no front end at all (scripts, nbval, tests).
+The plans (every length x one or both legs: steps, cue times) are computed here in Python
+and synced to the browser once; the trainer picks one in the timer before Start and Python
+follows (the ``variant`` and ``legs`` traits). The browser keeps the time from
+``performance.now()`` deadlines, advances the steps itself (so the countdown keeps running
+while the kernel is busy), schedules the tones ahead on the Web Audio clock, and reports
+every user action and step change back as a custom message with its timestamp. Python
+mirrors the session in a :class:`~tutorial.timing.TimerMachine` so that
+:attr:`StepTimer.history`, the ``status`` / ``step_index`` / ``elapsed`` traits and
+:meth:`StepTimer.on_step` work, also with no front end at all (scripts, nbval, tests). The
+kernel also wakes at each deadline and nudges the page: a hidden tab's timers are
+throttled, a kernel message is not.
+
+Step pictures are drawn once per process, when a browser first asks for them, and sent
+one by one as small binary PNGs (:meth:`StepTimer.embed_pictures` puts them in the state
+instead, for a page with no Python behind it).
 
 Only one timer lives per kernel: creating a :class:`StepTimer` closes the older ones, so
 re-running the cell that made a timer leaves exactly one timer ticking and sounding.
