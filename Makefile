@@ -54,6 +54,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/render.py
 	$(PY) bench/timer_accuracy.py
+	$(PY) bench/timer_build.py
 	$(PY) bench/lessons.py
 	$(PY) bench/quiz.py
 	$(PY) bench/store.py

@@ -301,3 +301,39 @@ def test_machine_invariants_under_random_actions(durations, legs, actions):
         assert a.ended_at <= b.started_at + 1e-9
     if wall_start is not None:
         assert sum(r.actual_seconds for r in machine.history) <= t - wall_start + 1e-6
+
+
+# -- every variant, and the cues still to come ------------------------------------------
+
+
+def test_build_plans_holds_every_variant_and_legs():
+    from tutorial.timing import VARIANTS, build_plans
+
+    routine = make_routine(10, 20)
+    plans = build_plans(routine, switch_seconds=3)
+    assert set(plans) == {f"{v}/{legs}" for v in VARIANTS for legs in ("one", "both")}
+    assert plans["default/one"].total_seconds == 30
+    quick = routine.variant("quick").total_seconds
+    assert plans["quick/both"].total_seconds == pytest.approx(2 * quick + 3)
+    assert plans["full/one"].variant == "full"
+    assert plans["full/one"].key == "full/one"
+
+
+def test_upcoming_cues_lists_what_is_still_to_sound_by_segment_and_kind():
+    plan = build_plan(make_routine(10, 3), heads_up_seconds=5)
+    machine = TimerMachine(plan)
+    assert machine.upcoming_cues(0) == []
+    machine.start(100)
+    assert machine.upcoming_cues(100) == [
+        (0, "heads-up", 105.0),
+        (0, "step", 110.0),
+        (1, "end", 113.0),
+    ]
+    assert machine.upcoming_cues(106) == [(0, "step", 110.0), (1, "end", 113.0)]
+    machine.pause(106)
+    assert machine.upcoming_cues(200) == []
+    machine.resume(200)  # 4 s of the first step left
+    assert machine.upcoming_cues(200)[0] == (0, "step", 204.0)
+    machine.tick(204)
+    assert machine.upcoming_cues(204) == [(1, "end", 207.0)]
+    assert machine.history[-1].variant == "default"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -32,6 +32,7 @@ __all__ = [
     "LEGS",
     "OUTCOMES",
     "STATUSES",
+    "VARIANTS",
     "Cue",
     "Plan",
     "Segment",
@@ -39,6 +40,7 @@ __all__ = [
     "StepRecord",
     "TimerMachine",
     "build_plan",
+    "build_plans",
     "load_timer_settings",
 ]
 
@@ -46,6 +48,8 @@ __all__ = [
 LEGS: tuple[str, ...] = ("right", "left")
 #: States of a :class:`TimerMachine`.
 STATUSES: tuple[str, ...] = ("ready", "running", "paused", "finished")
+#: Lengths of a session: every step at its minimum, its default, or its maximum.
+VARIANTS: tuple[str, ...] = ("quick", "default", "full")
 #: How a segment ended, as recorded in :class:`StepRecord`.
 OUTCOMES: tuple[str, ...] = ("completed", "skipped", "back", "jumped", "restarted", "reset")
 
@@ -101,6 +105,7 @@ class Plan:
     cues: tuple[Cue, ...]
     legs: str
     heads_up_seconds: float
+    variant: str = "default"
 
     def __len__(self) -> int:
         return len(self.segments)
@@ -119,6 +124,11 @@ class Plan:
     def cues_of(self, index: int) -> tuple[Cue, ...]:
         """The cues of segment ``index``, in time order."""
         return tuple(cue for cue in self.cues if cue.segment == index)
+
+    @property
+    def key(self) -> str:
+        """``"variant/legs"``, for example ``"quick/both"``: the name of this plan."""
+        return f"{self.variant}/{self.legs}"
 
 
 def build_plan(
@@ -184,6 +194,35 @@ def build_plan(
     return Plan(tuple(segments), tuple(cues), legs, heads_up)
 
 
+def build_plans(
+    routine: Routine,
+    *,
+    first_leg: Literal["right", "left"] = "right",
+    switch_seconds: float | None = None,
+    heads_up_seconds: float | None = None,
+) -> dict[str, Plan]:
+    """Every plan a trainer can pick before starting: each of :data:`VARIANTS` x one/both legs.
+
+    ``"default"`` is ``routine`` as given; ``"quick"`` and ``"full"`` are
+    :meth:`Routine.variant` (every step at its minimum or maximum). Keys are
+    :attr:`Plan.key` (``"quick/one"``, ..., ``"full/both"``).
+    """
+    plans: dict[str, Plan] = {}
+    for variant in VARIANTS:
+        varied = routine if variant == "default" else routine.variant(variant)
+        for legs in ("one", "both"):
+            plan = build_plan(
+                varied,
+                legs,  # type: ignore[arg-type]
+                first_leg=first_leg,
+                switch_seconds=switch_seconds,
+                heads_up_seconds=heads_up_seconds,
+            )
+            plan = replace(plan, variant=variant)
+            plans[plan.key] = plan
+    return plans
+
+
 @dataclass(frozen=True)
 class StepRecord:
     """What happened in one visit to a segment (times in the machine's clock, seconds).
@@ -201,6 +240,8 @@ class StepRecord:
     outcome: str
     started_at: float
     ended_at: float
+    #: The plan's length (``"quick"``, ``"default"``, ``"full"``); added after the others.
+    variant: str = "default"
 
 
 @dataclass(frozen=True)
@@ -288,6 +329,27 @@ class TimerMachine:
             return None
         return self._anchor + (self.segment.planned_seconds - self._banked)
 
+    def upcoming_cues(self, now: float | None = None) -> list[tuple[int, str, float]]:
+        """The cues still to sound if nothing changes: ``(segment, kind, at)`` in time order.
+
+        ``at`` is machine time. Empty unless running. A cue is identified by its segment and
+        kind (the browser cancels and keeps scheduled tones by that identity, never by how
+        close in time they are); cues of the current segment whose moment has passed are
+        not listed (they have sounded).
+        """
+        now = self._now(now)
+        if self.status != "running":
+            return []
+        start = now - self.elapsed(now)  # when the current segment (virtually) began
+        cues: list[tuple[int, str, float]] = []
+        for seg in self.plan.segments[self.index :]:
+            for cue in self.plan.cues_of(seg.index):
+                at = start + cue.offset_seconds
+                if at >= now:
+                    cues.append((seg.index, cue.kind, at))
+            start += seg.planned_seconds
+        return cues
+
     def snapshot(self, now: float | None = None) -> dict[str, Any]:
         """``{"status", "index", "elapsed"}`` at ``now``: what a front end needs to re-anchor."""
         now = self._now(now)
@@ -310,6 +372,7 @@ class TimerMachine:
             outcome=outcome,
             started_at=self._entered,
             ended_at=at,
+            variant=self.plan.variant,
         )
         self.history.append(record)
         return record

@@ -49,7 +49,8 @@ def _wait_http(url: str, ok: Callable[[int], bool], proc: subprocess.Popen, log:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            # generous: Voila runs the notebook for each request, slowly on a loaded machine
+            with urllib.request.urlopen(url, timeout=30) as response:
                 if ok(response.status):
                     return
         except urllib.error.HTTPError as exc:
