@@ -164,10 +164,12 @@ def test_the_timer_shows_a_different_picture_for_steps_1_and_2():
 
     timer = StepTimer(legs="both", first_leg="left")
     try:
-        pictures = [s["picture"] for s in timer.segments if s["kind"] == "step"]
-        assert all(timer.pictures[p] for p in pictures)
-        assert len({pictures[0], pictures[1], pictures[2]}) == 3
-        first_leg = [s for s in timer.segments if s["kind"] == "step"][:8]
+        embedded = timer.embed_pictures()
+        steps = [s for s in timer.segments if s["kind"] == "step"]
+        pictures = [s["picture"] for s in steps]
+        assert all(embedded[p] for p in pictures)
+        assert len({embedded[p] for p in pictures[:3]}) == 3
+        first_leg = steps[:8]
         assert all(s["leg"] == "left" for s in first_leg)
     finally:
         timer.close()
