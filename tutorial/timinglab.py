@@ -19,7 +19,7 @@ import traitlets
 from .charts import Timeline, format_minutes
 from .content import load_routine, save_routine
 from .model import Routine, RoutineError
-from .storage import user_data_dir
+from .storage import user_data_dir, user_file
 
 __all__ = ["TimingLab"]
 
@@ -115,7 +115,7 @@ class TimingLab(widgets.VBox):
 
     def save(self, path: str | Path | None = None) -> Path:
         """Save the routine (with the title box's title) to ``path`` or the file box's name."""
-        target = self._resolve(path if path is not None else self._file.value)
+        target = self._resolve(path) if path is not None else self._box_file()
         routine = replace(self.routine, title=self._title.value.strip() or self.routine.title)
         written = save_routine(routine, target)
         self.routine = routine
@@ -124,7 +124,7 @@ class TimingLab(widgets.VBox):
 
     def load(self, path: str | Path | None = None) -> Routine:
         """Load a routine from ``path`` or the file box's name and edit it."""
-        routine = load_routine(self._resolve(path if path is not None else self._file.value))
+        routine = load_routine(self._resolve(path) if path is not None else self._box_file())
         self.routine = routine
         self._title.value = routine.title
         self._status.value = f"Loaded {len(routine.steps)} steps: {routine.title}"
@@ -205,6 +205,10 @@ class TimingLab(widgets.VBox):
         legs = "both legs (with the switch)" if self.legs == "both" else "one leg"
         total = timeline_total(self.routine, self.legs)
         self._total.value = f"Total: {format_minutes(total)} for {legs}"
+
+    def _box_file(self) -> Path:
+        """The file box's name: a bare file name in the data folder, nothing else."""
+        return user_file(self._file.value, folder=self._folder)
 
     def _resolve(self, path: str | Path) -> Path:
         path = Path(path).expanduser()
