@@ -64,9 +64,7 @@ def test_twenty_visits_leave_no_kernel_behind(server, browser):
                 page.close(run_before_unload=True)  # the page's own goodbye
         context.close()  # the rest: the tab is gone without a word
     assert len(homes) == 20  # every visitor had a folder of their own
-    assert _wait_until(lambda: not server.visitor_dirs(), IDLE_TIMEOUT + 30), (
-        server.visitor_dirs()
-    )
+    assert _wait_until(lambda: not server.visitor_dirs(), IDLE_TIMEOUT + 30), server.visitor_dirs()
     assert _wait_until(lambda: not server.kernel_processes(), 15), server.kernel_processes()
     log = server.log.read_text()
     assert "403 POST /voila/api/shutdown" not in log  # voila#1458 is worked around
