@@ -96,8 +96,8 @@ def user_file(name: str, *, folder: str | os.PathLike[str] | None = None) -> Pat
         )
     if not _FILE_NAME.fullmatch(text):
         raise RoutineError(
-            f"{text!r:.60} is not a usable file name; use letters, digits, '-', '_' and one "
-            "'.', 1-80 characters, such as my-routine.toml",
+            f"{text!r:.60} is not a usable file name; use letters, digits, spaces, '-', '_' "
+            "and '.' (not first), 1-80 characters, such as my-routine.toml",
             field="file",
         )
     target = base / text

@@ -20,6 +20,7 @@ from .charts import Timeline, format_minutes
 from .content import load_routine, save_routine
 from .model import Routine, RoutineError
 from .storage import user_data_dir, user_file
+from .text import PlainText
 
 __all__ = ["TimingLab"]
 
@@ -79,7 +80,7 @@ class TimingLab(widgets.VBox):
         save.on_click(lambda _b: self._guard(self.save))
         load.on_click(lambda _b: self._guard(self.load))
         run.on_click(lambda _b: self._guard(self.show_timer))
-        self._status = widgets.Label()
+        self._status = PlainText()
         self._errors = widgets.Output()
         self._timer_box = widgets.VBox()
         self.timer = None
@@ -182,7 +183,7 @@ class TimingLab(widgets.VBox):
             )
             slider.observe(self._on_slider_change, names="value")
             self._sliders.append(slider)
-            rows.append(widgets.HBox([slider, widgets.Label(step.title)]))
+            rows.append(widgets.HBox([slider, PlainText(step.title)]))
         header = widgets.Label("Seconds per step (each slider stays inside its step's range)")
         self._slider_box.children = [header, *rows]
 
