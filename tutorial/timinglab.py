@@ -169,6 +169,10 @@ class TimingLab(widgets.VBox):
 
     def _build_sliders(self) -> None:
         rows, self._sliders = [], []
+        # One layout and style shared by all rows: a routine of 50 steps would otherwise
+        # open 200 more widgets (bench/fifty_steps.py).
+        style = widgets.SliderStyle(description_width="24px")
+        slider_layout, row_layout = widgets.Layout(width="380px"), widgets.Layout()
         for i, step in enumerate(self.routine.steps, start=1):
             slider = widgets.FloatSlider(
                 value=step.default_seconds,
@@ -178,12 +182,12 @@ class TimingLab(widgets.VBox):
                 readout_format=".0f",
                 continuous_update=False,
                 description=f"{i}.",
-                style={"description_width": "24px"},
-                layout=widgets.Layout(width="380px"),
+                style=style,
+                layout=slider_layout,
             )
             slider.observe(self._on_slider_change, names="value")
             self._sliders.append(slider)
-            rows.append(widgets.HBox([slider, PlainText(step.title)]))
+            rows.append(widgets.HBox([slider, PlainText(step.title)], layout=row_layout))
         header = widgets.Label("Seconds per step (each slider stays inside its step's range)")
         self._slider_box.children = [header, *rows]
 
