@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(PY) bench/lessons.py
 	$(PY) bench/quiz.py
 	$(PY) bench/store.py
+	$(PY) bench/fifty_steps.py
 
 figures: $(STAMP)
 	$(PY) scripts/make_figures.py
