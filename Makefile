@@ -26,8 +26,9 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=notebooks notebooks/00_start_here.ipynb
 
+# Voila with voila.json (per-visitor data folders, kernels released and culled): see README.
 present: $(STAMP)
-	$(VENV)/bin/voila --strip_sources=True --Voila.ip=127.0.0.1 notebooks
+	$(PY) -m tutorial.present --Voila.ip=127.0.0.1 notebooks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -58,6 +59,7 @@ bench: $(STAMP)
 	$(PY) bench/lessons.py
 	$(PY) bench/quiz.py
 	$(PY) bench/store.py
+	$(PY) bench/fifty_steps.py
 
 figures: $(STAMP)
 	$(PY) scripts/make_figures.py

@@ -307,7 +307,7 @@ INVALID = {
             steps=[dict(d["steps"][1], id=f"s{i}") for i in range(int(LIMITS["max_steps"]) + 1)]
         ),
         "steps",
-        "at most 100",
+        "at most 50",
     ),
     "empty title": (lambda d: d.update(title="   "), "title", "must not be empty"),
     "unknown field": (
@@ -436,7 +436,13 @@ def test_invalid_routine_never_replaces_a_good_file(tmp_path):
 
 # -- property-based round trip -------------------------------------------------------------------
 
-_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=60)
+# Any character but control characters and lone surrogates; prose may hold newlines and tabs.
+_line = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=60)
+_text = st.text(
+    alphabet=st.one_of(st.characters(blacklist_categories=("Cs", "Cc")), st.sampled_from("\n\t")),
+    max_size=60,
+)
+_required_line = _line.filter(lambda s: s.strip() != "")
 _required_text = _text.filter(lambda s: s.strip() != "")
 _seconds = st.one_of(
     st.integers(min_value=1, max_value=3600).map(float),
@@ -450,14 +456,14 @@ def _steps(draw, index: int) -> Step:
     default = draw(st.floats(min_value=bounds[0], max_value=bounds[1], allow_nan=False))
     return Step(
         id=f"step-{index}",
-        title=draw(_required_text),
-        technique=draw(_required_text),
+        title=draw(_required_line),
+        technique=draw(_required_line),
         instructions=draw(_required_text),
         min_seconds=bounds[0],
         max_seconds=bounds[1],
         default_seconds=default,
         points=tuple(draw(st.lists(st.sampled_from(ROUTINE_CODES), max_size=3))),
-        hand=draw(_text),
+        hand=draw(_line),
         effect=draw(_text),
         caution=draw(_text),
     )
@@ -467,7 +473,7 @@ def _steps(draw, index: int) -> Step:
 def routines(draw) -> Routine:
     count = draw(st.integers(min_value=1, max_value=6))
     return Routine(
-        title=draw(_required_text),
+        title=draw(_required_line),
         description=draw(_text),
         notes=draw(_text),
         steps=tuple(draw(_steps(i)) for i in range(count)),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tutorial import load_routine
+from tutorial import load_routine, save_routine
 from tutorial.timinglab import TimingLab
 
 
@@ -81,3 +81,28 @@ def test_show_timer_makes_a_timer_for_this_routine_without_starting_it(lab):
     timer = lab.show_timer()
     assert lab._timer_box.children == (timer,)
     assert timer.status != "running"
+
+
+@pytest.mark.parametrize(
+    "typed", ["/etc/passwd.json", "../other/my-routine.toml", "sub/x.toml", "~/x.toml", ".."]
+)
+def test_the_file_box_takes_only_a_bare_name_in_the_data_folder(lab, tmp_path, typed):
+    outside = tmp_path.parent / "other"
+    outside.mkdir(exist_ok=True)
+    for action in (lab.save, lab.load):
+        lab._file.value = typed
+        lab._guard(action)
+        assert lab._status.value.startswith("Could not do that")
+        assert "file name" in lab._status.value
+    assert not (outside / "my-routine.toml").exists()
+
+
+def test_the_file_box_refuses_a_link_leading_out(lab, tmp_path):
+    secret = tmp_path.parent / "secret.toml"
+    save_routine(load_routine().variant("quick", title="Not yours"), secret)
+    (tmp_path / "peek.toml").symlink_to(secret)
+    lab._file.value = "peek.toml"
+    lab._guard(lab.load)
+    assert "outside your folder" in lab._status.value
+    lab._guard(lab.save)
+    assert load_routine(secret).title == "Not yours"

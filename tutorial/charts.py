@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 
 from .content import load_routine
 from .model import Routine
@@ -105,32 +107,47 @@ def draw_timeline(
     Returns
     -------
     Axes
-        Bars have ``gid="segment-<i>"``, range lines ``gid="range-<i>"`` (``i`` = segment
-        index in :func:`tutorial.timing.build_plan`), the total line ``gid="total"``.
+        Bars have ``gid="segment-<i>"``, range lines (with end ticks) ``gid="range-<i>"``
+        (``i`` = segment index in :func:`tutorial.timing.build_plan`), the total line
+        ``gid="total"``.
     """
     routine = routine if routine is not None else load_routine()
     ax = _gca(ax)
     plan = build_plan(routine, legs)
     rows = _rows(routine, legs)
     n = len(routine.steps)
+    # Plain patches and lines, not barh()/plot(): those cost ~20 ms a call, and a routine of
+    # 50 steps on both legs has 101 segments (bench/fifty_steps.py).
     for i, seg in enumerate(plan):
         row = _row_of(plan, i, n)
-        ax.barh(
-            row,
-            seg.planned_seconds / 60,
-            left=seg.start_seconds / 60,
-            height=0.62,
-            color=_color(plan, i),
-            edgecolor="#222222",
-            linewidth=0.8,
-            gid=f"segment-{i}",
+        ax.add_patch(
+            Rectangle(
+                (seg.start_seconds / 60, row - 0.31),
+                seg.planned_seconds / 60,
+                0.62,
+                facecolor=_color(plan, i),
+                edgecolor="#222222",
+                linewidth=0.8,
+                gid=f"segment-{i}",
+            )
         )
         if ranges and seg.step_index is not None:
             step = routine.steps[seg.step_index]
-            lo = (seg.start_seconds + step.min_seconds) / 60
-            hi = (seg.start_seconds + step.max_seconds) / 60
-            ax.plot([lo, hi], [row, row], color="#222222", linewidth=1.6, gid=f"range-{i}")
-            ax.plot([lo, hi], [row, row], "|", color="#222222", markersize=10, gid=f"tick-{i}")
+            xs = [
+                (seg.start_seconds + step.min_seconds) / 60,
+                (seg.start_seconds + step.max_seconds) / 60,
+            ]
+            ax.add_line(
+                Line2D(
+                    xs,
+                    [row, row],
+                    color="#222222",
+                    linewidth=1.6,
+                    marker="|",
+                    markersize=10,
+                    gid=f"range-{i}",
+                )
+            )
     total = plan.total_seconds / 60
     ax.axvline(total, color="#B3001B", linewidth=2, linestyle="--", gid="total")
     ax.text(
@@ -145,6 +162,7 @@ def draw_timeline(
         gid="total-label",
     )
     ax.set_yticks(range(len(rows)), rows, fontsize=10, parse_math=False)
+    ax.tick_params(axis="y", left=False)  # the bars mark the rows; fewer lines to draw
     ax.set_ylim(len(rows) - 0.4, -1.3)
     ax.set_xlabel("minutes from the start")
     ax.set_xlim(0, max(total, routine.max_total_seconds * (2 if legs == "both" else 1) / 60) * 1.08)
@@ -166,7 +184,8 @@ class Timeline:
     legs
         ``"one"`` or ``"both"``.
     figsize, dpi
-        Size of the figure and of :meth:`png`.
+        Size of the figure and of :meth:`png`; the default height grows with the number of
+        steps beyond about a dozen.
     """
 
     def __init__(
@@ -174,12 +193,15 @@ class Timeline:
         routine: Routine | None = None,
         *,
         legs: Legs = "one",
-        figsize: tuple[float, float] = (9.0, 4.2),
+        figsize: tuple[float, float] | None = None,
         dpi: int = 90,
     ) -> None:
         self.routine = routine if routine is not None else load_routine()
         self.legs = legs
         self.dpi = dpi
+        if figsize is None:  # 9 x 4.2 inches, taller for long routines: rows stay legible
+            rows = len(_rows(self.routine, legs))
+            figsize = (9.0, max(4.2, 0.24 * rows + 1.3))
         self.figure = Figure(figsize=figsize, layout="constrained")
         self.ax = self.figure.add_subplot()
         draw_timeline(self.routine, legs=legs, ax=self.ax)
@@ -200,7 +222,6 @@ class Timeline:
                 step = routine.steps[seg.step_index]
                 xs = [(seg.start_seconds + s) / 60 for s in (step.min_seconds, step.max_seconds)]
                 self._artists[f"range-{i}"].set_xdata(xs)
-                self._artists[f"tick-{i}"].set_xdata(xs)
         total = plan.total_seconds / 60
         self._artists["total"].set_xdata([total, total])
         label = self._artists["total-label"]
@@ -213,7 +234,7 @@ class Timeline:
     def png(self) -> bytes:
         """The figure as PNG bytes."""
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.dpi)
+        self.figure.savefig(buffer, format="png", dpi=self.dpi, pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
 
 

@@ -29,7 +29,7 @@ from .model import (
     Safety,
     Step,
 )
-from .storage import atomic_write_text
+from .storage import atomic_write_text, read_limited_bytes
 
 try:  # Python >= 3.11
     import tomllib
@@ -38,6 +38,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 
 __all__ = [
     "LIMITS",
+    "STEP_ID_PATTERN",
     "get_point",
     "load_cun",
     "load_landmarks",
@@ -56,16 +57,26 @@ __all__ = [
 LIMITS: dict[str, float] = {
     "min_seconds": 1,
     "max_seconds": 3600,
-    "max_steps": 100,
+    "max_steps": 50,
     "max_points_per_step": 8,
     "max_file_bytes": 1_000_000,
+    "max_depth": 8,
+    "max_key_chars": 64,
     "title_chars": 120,
     "short_chars": 200,
     "long_chars": 2000,
 }
 
 ROUTINE_SCHEMA = 1
-_STEP_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+#: What a step id looks like: a lower-case letter or digit, then up to 39 lower-case
+#: letters, digits, ``-`` or ``_`` (``calf-knead``, ``step_2``).
+STEP_ID_PATTERN = r"[a-z0-9][a-z0-9_-]{0,39}"
+_STEP_ID = re.compile(STEP_ID_PATTERN)
+_MAX_INT_DIGITS = 15
+_MAX_PARSED_DIGITS = 100
+# Control characters (C0, DEL, C1) and lone surrogates; prose may keep newline and tab.
+_BAD_IN_PROSE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_IN_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _SUFFIXES = (".toml", ".json")
 
 
@@ -228,8 +239,11 @@ def load_routine(path: str | Path | None = None) -> Routine:
     Raises
     ------
     RoutineError
-        If the file is missing, unreadable, not TOML/JSON, or any field is wrong. The
-        message names the file, the field path (``steps[3].max_seconds``) and the fix.
+        For anything but a valid routine file, and nothing else: a missing file, a folder,
+        a pipe or device, a file over :data:`LIMITS` ``["max_file_bytes"]``, text that is
+        not UTF-8, TOML/JSON that does not parse or nests too deeply, numbers out of
+        range, control characters, and every field rule. The message names the file, the
+        field path (``steps[3].max_seconds``) and the fix.
     """
     if path is None:
         text = (
@@ -245,28 +259,9 @@ def load_routine(path: str | Path | None = None) -> Routine:
             "or .json file",
             source=source,
         )
+    raw_bytes = read_limited_bytes(path, limit=int(LIMITS["max_file_bytes"]), source=source)
     try:
-        size = path.stat().st_size
-        if size > LIMITS["max_file_bytes"]:
-            raise RoutineError(
-                f"the file is {size:,} bytes; a routine file must be under "
-                f"{int(LIMITS['max_file_bytes']):,} bytes",
-                source=source,
-            )
-        raw_bytes = path.read_bytes()
-    except FileNotFoundError:
-        raise RoutineError(
-            "no such file; check the path, or save a routine there first with save_routine()",
-            source=source,
-        ) from None
-    except IsADirectoryError:
-        raise RoutineError(
-            "this is a folder; give the path of a routine file", source=source
-        ) from None
-    except OSError as exc:
-        raise RoutineError(f"cannot read the file ({exc.strerror})", source=source) from None
-    try:
-        text = raw_bytes.decode("utf-8")
+        text = raw_bytes.decode("utf-8-sig")  # strict: no lone surrogates, no bad bytes
     except UnicodeDecodeError as exc:
         raise RoutineError(
             f"not UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8",
@@ -277,24 +272,141 @@ def load_routine(path: str | Path | None = None) -> Routine:
 
 
 def _parse(text: str, suffix: str, source: str) -> Any:
-    if suffix == ".json":
-        try:
-            return json.loads(text, parse_constant=_reject_constant)
-        except json.JSONDecodeError as exc:
-            raise RoutineError(
-                f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-                source=source,
-            ) from None
-        except ValueError as exc:
-            raise RoutineError(f"not valid JSON: {exc}", source=source) from None
+    kind = "JSON" if suffix == ".json" else "TOML"
+    depth, dots = (_json_depth(text), 0) if kind == "JSON" else _toml_depth(text)
+    max_depth = int(LIMITS["max_depth"])
+    if depth > max_depth or dots > max_depth:
+        raise RoutineError(
+            f"the {kind} nests {max(depth, dots)} levels deep; a routine file needs at most "
+            f"{max_depth} (a title, a list of steps, each a table of fields)",
+            source=source,
+        )
     try:
+        if kind == "JSON":
+            return json.loads(
+                text,
+                parse_constant=_reject_constant,
+                parse_int=_parse_json_int,
+                parse_float=_parse_json_float,
+            )
         return tomllib.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RoutineError(
+            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            source=source,
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise RoutineError(f"not valid TOML: {exc}", source=source) from None
+    except (ValueError, RecursionError) as exc:  # huge numbers; depth the scan missed
+        reason = "nests too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        raise RoutineError(f"not valid {kind}: {reason}", source=source) from None
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number a routine can use")
+
+
+def _parse_json_int(digits: str) -> int:
+    # Refused here before converting (conversion is quadratic in the digits); smaller
+    # numbers that are still too large get a field name from _check_plain_data.
+    if len(digits.lstrip("-")) > _MAX_PARSED_DIGITS:
+        raise ValueError(f"the number {digits[:20]}... is far too large for a routine")
+    return int(digits)
+
+
+def _parse_json_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:20]} is too large for a routine")
+    return value
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _json_depth(text: str) -> int:
+    """Deepest nesting of ``[``/``{`` outside strings (counted before parsing)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _toml_depth(text: str) -> tuple[int, int]:
+    """Deepest ``[``/``{`` nesting and longest dotted key, outside strings and comments.
+
+    tomllib recurses on nested arrays (RecursionError) and builds dotted keys in
+    quadratic time (``a.a.a...`` of 30,000 parts takes 16 s and 3.5 GB), so both are
+    bounded before parsing. Dots in numbers and dates count too, which only makes the
+    scan stricter for nonsense values.
+    """
+    limit = int(LIMITS["max_depth"])
+    depth = deepest = dots = most_dots = 0
+    i, n = 0, len(text)
+    while deepest <= limit and most_dots <= limit:
+        found = _TOML_SIGNIFICANT.search(text, i)
+        if found is None:
+            break
+        i, ch = found.start(), found.group()[0]
+        if ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if ch in "\"'":
+            end = _toml_string_end(text, i)
+            if end < 0:
+                break  # unterminated: the parser stops there and says so
+            i = end
+            continue
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            dots = 0
+        elif ch in "]}":
+            depth -= 1
+            dots = 0
+        elif ch == ".":
+            dots += 1
+            most_dots = max(most_dots, dots)
+        else:  # = , or newline: a new key starts
+            dots = 0
+        i = found.end()
+    return deepest, most_dots
+
+
+_TOML_SIGNIFICANT = re.compile(r"[#\"'\[\]{}.]|[=,\n]+")
+
+
+def _toml_string_end(text: str, i: int) -> int:
+    """Index just past the TOML string starting at ``text[i]``; -1 if it never ends."""
+    ch = text[i]
+    triple = text.startswith(ch * 3, i)
+    quote = ch * 3 if triple else ch
+    j = i + len(quote)
+    while True:
+        end = text.find(quote, j)
+        if end < 0:
+            return -1
+        if ch == '"':  # an odd run of backslashes before the quote escapes it
+            k = end
+            while k > j and text[k - 1] == "\\":
+                k -= 1
+            if (end - k) % 2:
+                j = end + 1
+                continue
+        break
+    if not triple and "\n" in text[i + 1 : end]:
+        return -1
+    end += len(quote)
+    extra = 0
+    while triple and extra < 2 and end < len(text) and text[end] == ch:
+        end, extra = end + 1, extra + 1  # up to two more quotes belong to the string's text
+    return end
 
 
 def save_routine(routine: Routine, path: str | Path) -> Path:
@@ -365,8 +477,9 @@ def _plain_number(value: float) -> int | float:
 _Check = Callable[[Any, str], Any]
 
 
-def _text(limit_key: str, *, required: bool) -> _Check:
+def _text(limit_key: str, *, required: bool, one_line: bool = False) -> _Check:
     limit = int(LIMITS[limit_key])
+    bad = _BAD_IN_LINE if one_line else _BAD_IN_PROSE
 
     def check(value: Any, where: str) -> str:
         if not isinstance(value, str):
@@ -375,9 +488,22 @@ def _text(limit_key: str, *, required: bool) -> _Check:
             raise _FieldError(where, "must not be empty")
         if len(value) > limit:
             raise _FieldError(where, f"is {len(value):,} characters long; keep it to {limit:,}")
+        found = bad.search(value)
+        if found:
+            raise _FieldError(where, _bad_character(value, found.start(), one_line=one_line))
         return value
 
     return check
+
+
+def _bad_character(value: str, index: int, *, one_line: bool) -> str:
+    char = value[index]
+    what = "half of a surrogate pair" if "\ud800" <= char <= "\udfff" else "a control character"
+    allowed = "none are allowed here" if one_line else "only newlines and tabs are allowed"
+    return (
+        f"character {index + 1} is {what} ({char!r}); {allowed}: "
+        "retype the text or save the file as plain UTF-8"
+    )
 
 
 def _seconds(value: Any, where: str) -> float:
@@ -387,20 +513,58 @@ def _seconds(value: Any, where: str) -> float:
         raise _FieldError(where, "expected a finite number of seconds")
     lo, hi = LIMITS["min_seconds"], LIMITS["max_seconds"]
     if not lo <= value <= hi:
+        shown = f"{value:g}" if abs(value) < 1e15 else "a huge number"
         raise _FieldError(
-            where, f"{value:g} s is out of range; expected {lo:g} to {hi:g} seconds (1 s to 1 h)"
+            where, f"{shown} s is out of range; expected {lo:g} to {hi:g} seconds (1 s to 1 h)"
         )
     return float(value)
 
 
 def _step_id(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not _STEP_ID.match(value):
+    if not isinstance(value, str) or not _STEP_ID.fullmatch(value):
         raise _FieldError(
             where,
             f"expected a short id of lower-case letters, digits, '-' or '_' "
             f"(1-40 characters, e.g. 'calf-knead'), got {value!r:.60}",
         )
     return value
+
+
+def _check_plain_data(data: Any) -> None:
+    """Bound what any parsed file may hold, before the field rules look at it: nesting,
+    key names, numbers and characters (iteratively, so depth itself cannot crash it)."""
+    max_depth, max_key = int(LIMITS["max_depth"]), int(LIMITS["max_key_chars"])
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if depth > max_depth:
+            raise _FieldError(
+                where or "(top level)", f"nests deeper than {max_depth} levels; flatten it"
+            )
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str) or len(key) > max_key or _BAD_IN_LINE.search(key):
+                    raise _FieldError(
+                        where or "(top level)",
+                        f"has a field name that cannot be right ({key!r:.40}); expected short "
+                        "names such as title or steps",
+                    )
+                stack.append((item, f"{where}.{key}" if where else key, depth + 1))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                stack.append((item, f"{where}[{i}]", depth + 1))
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int):
+            if abs(value) >= 10**_MAX_INT_DIGITS:
+                raise _FieldError(where, "the number is far too large for a routine file")
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise _FieldError(where, f"{value} is not a number a routine can use")
+        elif isinstance(value, str):
+            found = _BAD_IN_PROSE.search(value)
+            if found:
+                raise _FieldError(where, _bad_character(value, found.start(), one_line=False))
 
 
 def _point_codes(value: Any, where: str) -> tuple[str, ...]:
@@ -428,20 +592,20 @@ def _point_codes(value: Any, where: str) -> tuple[str, ...]:
 _STEP_FIELDS: dict[str, tuple[_Check, bool]] = {
     # name: (check, required)
     "id": (_step_id, True),
-    "title": (_text("title_chars", required=True), True),
-    "technique": (_text("title_chars", required=True), True),
+    "title": (_text("title_chars", required=True, one_line=True), True),
+    "technique": (_text("title_chars", required=True, one_line=True), True),
     "instructions": (_text("long_chars", required=True), True),
     "min_seconds": (_seconds, True),
     "max_seconds": (_seconds, True),
     "default_seconds": (_seconds, True),
     "points": (_point_codes, False),
-    "hand": (_text("short_chars", required=False), False),
+    "hand": (_text("short_chars", required=False, one_line=True), False),
     "effect": (_text("long_chars", required=False), False),
     "caution": (_text("long_chars", required=False), False),
 }
 
 _ROUTINE_FIELDS: dict[str, tuple[_Check, bool]] = {
-    "title": (_text("title_chars", required=True), True),
+    "title": (_text("title_chars", required=True, one_line=True), True),
     "description": (_text("long_chars", required=False), False),
     "notes": (_text("long_chars", required=False), False),
 }
@@ -486,6 +650,7 @@ def routine_from_dict(data: Any, *, source: str = "<data>") -> Routine:
         Naming ``source``, the field path and what is expected.
     """
     try:
+        _check_plain_data(data)
         return _routine_from_dict(data)
     except _FieldError as bad:
         raise RoutineError(bad.message, source=source, field=bad.where) from None

@@ -39,6 +39,7 @@ from matplotlib.figure import Figure
 
 from .content import load_landmarks
 from .practice import KINDS, PointStats, PracticeSession, Question, Score, load_quiz_settings
+from .text import PlainText
 
 __all__ = [
     "ClickImage",
@@ -408,7 +409,7 @@ class PointQuiz(widgets.VBox):
             [self._prompt, self._choices, self._verdict, self._detail, self.next_button],
             layout={"flex": "1 1 260px", "min_width": "220px", "padding": "0 0 0 12px"},
         )
-        self._status = widgets.Label("")
+        self._status = PlainText("")
         self.summary_button = widgets.ToggleButton(
             description="My progress", icon="bar-chart", value=False
         )

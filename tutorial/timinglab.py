@@ -19,7 +19,8 @@ import traitlets
 from .charts import Timeline, format_minutes
 from .content import load_routine, save_routine
 from .model import Routine, RoutineError
-from .storage import user_data_dir
+from .storage import user_data_dir, user_file
+from .text import PlainText
 
 __all__ = ["TimingLab"]
 
@@ -79,7 +80,7 @@ class TimingLab(widgets.VBox):
         save.on_click(lambda _b: self._guard(self.save))
         load.on_click(lambda _b: self._guard(self.load))
         run.on_click(lambda _b: self._guard(self.show_timer))
-        self._status = widgets.Label()
+        self._status = PlainText()
         self._errors = widgets.Output()
         self._timer_box = widgets.VBox()
         self.timer = None
@@ -115,7 +116,7 @@ class TimingLab(widgets.VBox):
 
     def save(self, path: str | Path | None = None) -> Path:
         """Save the routine (with the title box's title) to ``path`` or the file box's name."""
-        target = self._resolve(path if path is not None else self._file.value)
+        target = self._resolve(path) if path is not None else self._box_file()
         routine = replace(self.routine, title=self._title.value.strip() or self.routine.title)
         written = save_routine(routine, target)
         self.routine = routine
@@ -124,7 +125,7 @@ class TimingLab(widgets.VBox):
 
     def load(self, path: str | Path | None = None) -> Routine:
         """Load a routine from ``path`` or the file box's name and edit it."""
-        routine = load_routine(self._resolve(path if path is not None else self._file.value))
+        routine = load_routine(self._resolve(path) if path is not None else self._box_file())
         self.routine = routine
         self._title.value = routine.title
         self._status.value = f"Loaded {len(routine.steps)} steps: {routine.title}"
@@ -168,6 +169,10 @@ class TimingLab(widgets.VBox):
 
     def _build_sliders(self) -> None:
         rows, self._sliders = [], []
+        # One layout and style shared by all rows: a routine of 50 steps would otherwise
+        # open 200 more widgets (bench/fifty_steps.py).
+        style = widgets.SliderStyle(description_width="24px")
+        slider_layout, row_layout = widgets.Layout(width="380px"), widgets.Layout()
         for i, step in enumerate(self.routine.steps, start=1):
             slider = widgets.FloatSlider(
                 value=step.default_seconds,
@@ -177,12 +182,12 @@ class TimingLab(widgets.VBox):
                 readout_format=".0f",
                 continuous_update=False,
                 description=f"{i}.",
-                style={"description_width": "24px"},
-                layout=widgets.Layout(width="380px"),
+                style=style,
+                layout=slider_layout,
             )
             slider.observe(self._on_slider_change, names="value")
             self._sliders.append(slider)
-            rows.append(widgets.HBox([slider, widgets.Label(step.title)]))
+            rows.append(widgets.HBox([slider, PlainText(step.title)], layout=row_layout))
         header = widgets.Label("Seconds per step (each slider stays inside its step's range)")
         self._slider_box.children = [header, *rows]
 
@@ -205,6 +210,10 @@ class TimingLab(widgets.VBox):
         legs = "both legs (with the switch)" if self.legs == "both" else "one leg"
         total = timeline_total(self.routine, self.legs)
         self._total.value = f"Total: {format_minutes(total)} for {legs}"
+
+    def _box_file(self) -> Path:
+        """The file box's name: a bare file name in the data folder, nothing else."""
+        return user_file(self._file.value, folder=self._folder)
 
     def _resolve(self, path: str | Path) -> Path:
         path = Path(path).expanduser()

@@ -180,6 +180,62 @@ def voila_server(
         _stop(proc)
 
 
+@dataclass
+class PresentServer(Server):
+    visitor_root: Path
+
+    def visitor_dirs(self) -> list[Path]:
+        """The visitors' data folders: one per kernel still running."""
+        return sorted(p for p in self.visitor_root.iterdir() if p.is_dir())
+
+    def kernel_processes(self) -> list[int]:
+        """PIDs of the server's child processes (its kernels)."""
+        children: list[int] = []
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            text = (task / "children").read_text().split()
+            children.extend(int(pid) for pid in text)
+        return children
+
+
+@pytest.fixture(scope="session")
+def present_server(
+    tmp_path_factory: pytest.TempPathFactory, server_home: Path
+) -> Iterator[Callable[..., PresentServer]]:
+    """Factory: ``present_server(root, *options)`` runs ``make present``'s server (the
+    repository's ``voila.json`` through ``python -m tutorial.present``) on ``root``."""
+    servers: list[PresentServer] = []
+
+    def start(root: Path, *options: str) -> PresentServer:
+        port = _free_port()
+        log = server_home / f"present-{port}.log"
+        visitor_root = tmp_path_factory.mktemp("visitors")
+        cmd = [
+            sys.executable,
+            "-m",
+            "tutorial.present",
+            str(root),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            f"--Voila.config_file_paths={REPO}",
+            f"--VisitorKernelManager.visitor_root={visitor_root}",
+            *options,
+        ]
+        with log.open("w") as out:
+            proc = subprocess.Popen(
+                cmd, env=_server_env(server_home), stdout=out, stderr=subprocess.STDOUT, cwd=REPO
+            )
+        url = f"http://127.0.0.1:{port}/"
+        server = PresentServer(url, root, proc, log, visitor_root)
+        servers.append(server)
+        _wait_http(url, lambda code: code == 200, proc, log)
+        return server
+
+    yield start
+    for server in servers:
+        _stop(server.process)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """One headless Chromium for the session (Debian's, or Playwright's own)."""
@@ -310,7 +366,7 @@ def run_all() -> Callable[[object], None]:
     return run
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_notebook() -> Callable[[Path, str, list[str]], Path]:
     """``make_notebook(root, name, cells)``: write a notebook of code cells; returns its path."""
 

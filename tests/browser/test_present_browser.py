@@ -1,0 +1,128 @@
+"""`make present` is safe for a room: private files per visitor, no kernel left behind.
+
+The server is the one ``make present`` runs (``python -m tutorial.present`` with the
+repository's ``voila.json``), with a short idle timeout so that culling shows within the test.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# seconds; voila.json uses 600. Above the time a page takes to load and connect (a kernel
+# nobody has connected to yet is idle too), even on a busy 2-core machine.
+IDLE_TIMEOUT = 45
+
+_VISIT = [
+    "import os\nimport ipywidgets\n",
+    "ipywidgets.Label('home: ' + os.path.basename(os.environ['CALF_TUTORIAL_HOME']))",
+]
+_LAB = ["import tutorial\n", "tutorial.TimingLab()"]
+
+
+@pytest.fixture(scope="module")
+def server(present_server, make_notebook, tmp_path_factory):
+    root = tmp_path_factory.mktemp("present-root")
+    make_notebook(root, "visit.ipynb", _VISIT)
+    make_notebook(root, "lab.ipynb", _LAB)
+    return present_server(
+        root,
+        f"--MappingKernelManager.cull_idle_timeout={IDLE_TIMEOUT}",
+        "--MappingKernelManager.cull_interval=2",
+    )
+
+
+def _wait_until(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return condition()
+
+
+@pytest.mark.timeout(900)  # 20 page loads on 2 cores: minutes when the machine is shared
+def test_twenty_visits_leave_no_kernel_behind(server, browser):
+    """Ten pages closed normally release their kernel at once; ten whose tab just dies
+    (no unload event) are culled once idle."""
+    homes = set()
+    for batch in range(4):
+        context = browser.new_context()
+        pages = [context.new_page() for _ in range(5)]
+        for page in pages:
+            page.goto(f"{server.url}voila/render/visit.ipynb", timeout=120_000)
+        for page in pages:
+            label = page.locator(".widget-label", has_text="home: ")
+            label.wait_for(timeout=120_000)
+            homes.add(label.inner_text())
+        assert len(server.visitor_dirs()) >= 5
+        if batch % 2 == 0:
+            for page in pages:
+                page.close(run_before_unload=True)  # the page's own goodbye
+        context.close()  # the rest: the tab is gone without a word
+    assert len(homes) == 20  # every visitor had a folder of their own
+    assert _wait_until(lambda: not server.visitor_dirs(), IDLE_TIMEOUT + 30), server.visitor_dirs()
+    assert _wait_until(lambda: not server.kernel_processes(), 15), server.kernel_processes()
+    log = server.log.read_text()
+    assert "403 POST /voila/api/shutdown" not in log  # voila#1458 is worked around
+    assert "Culling" in log
+
+
+def _open_lab(browser, url: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{url}voila/render/lab.ipynb", timeout=120_000)
+    page.get_by_role("button", name="Save").wait_for(timeout=120_000)
+    return context, page
+
+
+def _use_file_box(page, name: str, button: str, expect: str) -> str:
+    """Type ``name``, press ``button``, wait for a status line holding ``expect``."""
+    page.locator(".widget-text input").nth(1).fill(name)
+    page.get_by_role("button", name=button).click()
+    status = page.locator(".widget-label", has_text=expect)
+    status.wait_for(timeout=30_000)
+    return status.inner_text()
+
+
+def test_a_visitor_cannot_read_or_change_another_visitors_files(server, browser):
+    (server.root / "shared.toml").write_text("not for visitors")
+    first, page_a = _open_lab(browser, server.url)
+    second, page_b = _open_lab(browser, server.url)
+    try:
+        page_a.locator(".widget-text input").first.fill("Visitor A's routine")
+        _use_file_box(page_a, "my-routine.toml", "Save", "Saved 8 steps")
+        folder_a = next(d for d in server.visitor_dirs() if (d / "my-routine.toml").exists())
+
+        # B does not see A's file, by name or by path
+        _use_file_box(page_b, "my-routine.toml", "Load", "no such file")
+        sneaky = [
+            f"../{folder_a.name}/my-routine.toml",
+            str(folder_a / "my-routine.toml"),
+            str(server.root / "shared.toml"),
+        ]
+        for path in sneaky:
+            assert "Could not" in _use_file_box(page_b, path, "Load", "is a path")
+            assert "Could not" in _use_file_box(page_b, path, "Save", "is a path")
+
+        # B saves under the same name: its own file; A's is untouched
+        page_b.locator(".widget-text input").first.fill("Visitor B's routine")
+        _use_file_box(page_b, "my-routine.toml", "Save", "Saved 8 steps")
+        dirs = [d for d in server.visitor_dirs() if (d / "my-routine.toml").exists()]
+        assert len(dirs) == 2
+        assert folder_a in dirs
+        assert "Visitor A's routine" in (folder_a / "my-routine.toml").read_text()
+        assert (server.root / "shared.toml").read_text() == "not for visitors"
+        text = _use_file_box(page_a, "my-routine.toml", "Load", "Loaded")
+        assert "Visitor A's routine" in text
+    finally:
+        for page in (page_a, page_b):
+            page.close(run_before_unload=True)
+        for context in (first, second):
+            context.close()
+    # the visitors' files go with their visit
+    assert _wait_until(lambda: not any(Path(d).exists() for d in dirs), 20)

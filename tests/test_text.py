@@ -1,0 +1,50 @@
+"""User text goes through PlainText (textContent), never a Label (TeX) or HTML (markup)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import ipywidgets as widgets
+
+import tutorial
+from tutorial.text import PlainText
+from tutorial.timinglab import TimingLab
+
+HOSTILE = r"$\rule{200px}{200px}$ <img src=x onerror=alert(1)>"
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def test_plain_text_keeps_the_value_exactly():
+    text = PlainText(HOSTILE)
+    assert text.value == HOSTILE
+    assert text.get_state()["value"] == HOSTILE  # sent as is; the front end uses textContent
+
+
+def test_the_timing_lab_shows_titles_and_files_as_plain_text(tmp_path):
+    base = tutorial.load_routine()
+    steps = (dataclasses.replace(base.steps[0], title=HOSTILE), *base.steps[1:])
+    routine = dataclasses.replace(base, title=HOSTILE, steps=steps)
+    lab = TimingLab(routine, folder=tmp_path)
+    lab._file.value = "Calf plan.toml"
+    lab.save()
+    shown = list(_walk(lab))
+    assert any(isinstance(w, PlainText) and w.value == HOSTILE for w in shown)
+    assert isinstance(lab._status, PlainText)
+    assert "Calf plan.toml" in lab._status.value
+    for widget in shown:
+        if isinstance(widget, (widgets.Label, widgets.HTML, widgets.HTMLMath)):
+            assert "rule" not in widget.value
+        assert "$" not in getattr(widget, "description", "")
+
+
+def test_the_quiz_status_line_is_plain_text(tmp_path):
+    quiz = tutorial.PointQuiz(seed=1, path=tmp_path / "progress.json")
+    try:
+        assert isinstance(quiz._status, PlainText)
+    finally:
+        quiz.close()
