@@ -5,12 +5,17 @@ step keeps each duration inside the step's range; presets set every step to its 
 middle or longest; a :class:`~tutorial.charts.Timeline` is moved in place and re-rendered
 as a PNG when the durations settle (sliders report on release, not on every pixel). The
 routine can be saved to and loaded from a TOML or JSON file, and handed to a step timer.
+
+A learner's saved routine is never overwritten behind their back: the lab starts from
+``my-routine.toml`` when it exists, and saving over an existing file asks first.
 """
 
 from __future__ import annotations
 
+import os
 import traceback
 from dataclasses import replace
+from html import escape
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -21,9 +26,38 @@ from .content import load_routine, save_routine
 from .model import Routine, RoutineError
 from .storage import user_data_dir
 
-__all__ = ["TimingLab"]
+__all__ = ["PRESETS", "TimingLab", "preset_seconds"]
 
 DEFAULT_FILE = "my-routine.toml"
+_SLIDER_STEP = 5  # seconds
+
+#: The preset buttons: kind -> (button text, tooltip).
+PRESETS = {
+    "quick": ("Quick (shortest)", "Set every step to the shortest time of its range"),
+    "default": ("Default", "Set every step to the middle of its range"),
+    "full": ("Full", "Set every step to the longest time of its range"),
+}
+
+
+def preset_seconds(routine: Routine, kind: str) -> list[float]:
+    """Every step's seconds under a preset: shortest, middle (on the 5 s grid) or longest.
+
+    Computed from each step's range alone, never from the durations it has now, so any
+    preset after any other gives the same result.
+    """
+    if kind not in PRESETS:
+        raise ValueError(f"kind must be one of {sorted(PRESETS)}, not {kind!r}")
+    seconds = []
+    for step in routine.steps:
+        low, high = step.min_seconds, step.max_seconds
+        if kind == "quick":
+            seconds.append(low)
+        elif kind == "full":
+            seconds.append(high)
+        else:
+            middle = low + round((high - low) / 2 / _SLIDER_STEP) * _SLIDER_STEP
+            seconds.append(min(max(middle, low), high))
+    return seconds
 
 
 class TimingLab(widgets.VBox):
@@ -39,6 +73,10 @@ class TimingLab(widgets.VBox):
         Where relative file names are saved and loaded; default the tutorial's data folder
         (``$CALF_TUTORIAL_HOME`` or ``~/.local/share/calf-cramp-tutorial``), looked up only
         when a file is saved or loaded.
+    load_saved
+        With no ``routine`` given, start from the learner's saved ``my-routine.toml`` when
+        it exists (the built-in routine otherwise), so running the lesson again never
+        replaces their work with the built-in routine.
     """
 
     routine = traitlets.Instance(Routine)
@@ -50,10 +88,13 @@ class TimingLab(widgets.VBox):
         *,
         legs: str = "one",
         folder: str | Path | None = None,
+        load_saved: bool = True,
         **kwargs,
     ) -> None:
-        routine = routine if routine is not None else load_routine()
         self._folder = Path(folder) if folder is not None else None
+        status = ""
+        if routine is None:
+            routine, status = self._saved_or_built_in() if load_saved else (load_routine(), "")
         self._batch = False
         self._ready = False  # the legs handler waits for the first routine
         self._timelines: dict[str, Timeline] = {}
@@ -65,8 +106,8 @@ class TimingLab(widgets.VBox):
             options=[("One leg", "one"), ("Both legs", "both")], value=legs
         )
         presets = []
-        for kind, text in (("quick", "Quick (shortest)"), ("default", "Default"), ("full", "Full")):
-            button = widgets.Button(description=text, tooltip=f"Set every step to its {kind} time")
+        for kind, (text, tip) in PRESETS.items():
+            button = widgets.Button(description=text, tooltip=tip)
             button.on_click(lambda _b, kind=kind: self._guard(self.apply_variant, kind))
             presets.append(button)
         self._title = widgets.Text(description="Title", value=routine.title)
@@ -76,10 +117,22 @@ class TimingLab(widgets.VBox):
             widgets.Button(description="Load", icon="folder-open"),
             widgets.Button(description="Show the timer", button_style="primary", icon="clock"),
         )
-        save.on_click(lambda _b: self._guard(self.save))
+        save.on_click(lambda _b: self._guard(self._on_save_click))
         load.on_click(lambda _b: self._guard(self.load))
         run.on_click(lambda _b: self._guard(self.show_timer))
-        self._status = widgets.Label()
+        replace_button = widgets.Button(
+            description="Replace it", button_style="warning", tooltip="Overwrite the saved file"
+        )
+        keep_button = widgets.Button(description="Keep the saved file", tooltip="Do not save")
+        replace_button.on_click(lambda _b: self._guard(self._on_replace_click))
+        keep_button.on_click(lambda _b: self._guard(self._on_keep_click))
+        self._confirm = widgets.HBox(
+            [replace_button, keep_button], layout=widgets.Layout(display="none")
+        )
+        # Status and errors wrap (a Label would cut a long message off) and stay plain text.
+        self._status = widgets.HTML()
+        self._status_text = ""
+        self._status.add_class("calf-lab-status")
         self._errors = widgets.Output()
         self._timer_box = widgets.VBox()
         self.timer = None
@@ -89,8 +142,12 @@ class TimingLab(widgets.VBox):
                 self._slider_box,
                 self._total,
                 self._image,
-                widgets.HBox([self._title, self._file, save, load]),
+                widgets.HBox(
+                    [self._title, self._file, save, load],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
                 self._status,
+                self._confirm,
                 self._errors,
                 run,
                 self._timer_box,
@@ -101,6 +158,7 @@ class TimingLab(widgets.VBox):
         widgets.link((self._legs, "value"), (self, "legs"))
         self.routine = routine  # builds the sliders and the chart
         self._ready = True
+        self.status = status
 
     # -- public API ---------------------------------------------------------------------
 
@@ -109,17 +167,44 @@ class TimingLab(widgets.VBox):
         """Where :meth:`save` writes when the file box holds the default name."""
         return self._resolve(DEFAULT_FILE)
 
-    def apply_variant(self, kind: str) -> None:
-        """Set every step to its ``"quick"`` (shortest), ``"default"`` or ``"full"`` time."""
-        self.routine = replace(self.routine.variant(kind), title=self.routine.title)
+    @property
+    def status(self) -> str:
+        """The line under the buttons: what the last action did, or why it could not."""
+        return self._status_text
 
-    def save(self, path: str | Path | None = None) -> Path:
-        """Save the routine (with the title box's title) to ``path`` or the file box's name."""
-        target = self._resolve(path if path is not None else self._file.value)
+    @status.setter
+    def status(self, text: str) -> None:
+        self._status_text = text
+        self._status.value = (
+            f"<div style='white-space:pre-wrap;overflow-wrap:anywhere;max-width:60em;"
+            f"font-size:15px'>{escape(text)}</div>"
+            if text
+            else ""
+        )
+
+    def apply_variant(self, kind: str) -> None:
+        """Set every step to its shortest (``"quick"``), middle (``"default"``) or longest
+        (``"full"``) time, whatever the durations were before."""
+        self.routine = self.routine.with_durations(preset_seconds(self.routine, kind))
+
+    # -- saving and loading (file names are resolved in _resolve only) ---------------------
+
+    def save(self, path: str | Path | None = None, *, overwrite: bool = False) -> Path:
+        """Save the routine (with the title box's title) to ``path`` or the file box's name.
+
+        An existing file is replaced only with ``overwrite=True`` (the Save button asks
+        the learner first); otherwise :class:`FileExistsError` is raised.
+        """
+        name = path if path is not None else self._file.value
+        target = self._resolve(name)
+        if target.exists() and not overwrite:
+            raise FileExistsError(
+                f"{Path(name).name} already exists; pass overwrite=True to replace it"
+            )
         routine = replace(self.routine, title=self._title.value.strip() or self.routine.title)
         written = save_routine(routine, target)
         self.routine = routine
-        self._status.value = f"Saved {len(routine.steps)} steps to {written}"
+        self.status = f"Saved {len(routine.steps)} steps to {written.name} in your tutorial folder."
         return written
 
     def load(self, path: str | Path | None = None) -> Routine:
@@ -127,7 +212,7 @@ class TimingLab(widgets.VBox):
         routine = load_routine(self._resolve(path if path is not None else self._file.value))
         self.routine = routine
         self._title.value = routine.title
-        self._status.value = f"Loaded {len(routine.steps)} steps: {routine.title}"
+        self.status = f"Loaded {len(routine.steps)} steps: {routine.title}"
         return routine
 
     def show_timer(self):
@@ -139,6 +224,25 @@ class TimingLab(widgets.VBox):
         return self.timer
 
     # -- handlers -----------------------------------------------------------------------
+
+    def _on_save_click(self) -> None:
+        target = self._resolve(self._file.value)
+        if target.exists():
+            self.status = (
+                f"{target.name} already exists in your tutorial folder. Replace it with the "
+                "routine above, or keep the saved file?"
+            )
+            self._confirm.layout.display = ""
+            return
+        self.save()
+
+    def _on_replace_click(self) -> None:
+        self._confirm.layout.display = "none"
+        self.save(overwrite=True)
+
+    def _on_keep_click(self) -> None:
+        self._confirm.layout.display = "none"
+        self.status = "Not saved: the saved file is unchanged."
 
     @traitlets.observe("routine")
     def _on_routine_change(self, change: dict) -> None:
@@ -206,6 +310,25 @@ class TimingLab(widgets.VBox):
         total = timeline_total(self.routine, self.legs)
         self._total.value = f"Total: {format_minutes(total)} for {legs}"
 
+    def _saved_or_built_in(self) -> tuple[Routine, str]:
+        """The learner's saved routine when there is one, else the built-in routine."""
+        target = self._resolve(DEFAULT_FILE)
+        if not target.exists():
+            return load_routine(), ""
+        try:
+            routine = load_routine(target)
+        except RoutineError as exc:
+            return load_routine(), (
+                f"Your saved {DEFAULT_FILE} could not be read, so the lab starts from the "
+                f"built-in routine (the file is left as it is): {self._shown(exc)}"
+            )
+        return routine, f"Started from your saved routine ({DEFAULT_FILE}): {routine.title}"
+
+    def _shown(self, exc: Exception) -> str:
+        """An error message without the server's folder in it (only the file name)."""
+        folder = self._folder if self._folder is not None else user_data_dir()
+        return str(exc).replace(f"{folder}{os.sep}", "")
+
     def _resolve(self, path: str | Path) -> Path:
         path = Path(path).expanduser()
         if path.is_absolute():
@@ -216,10 +339,10 @@ class TimingLab(widgets.VBox):
         """Run a button or slider action; show what went wrong instead of dropping it."""
         try:
             action(*args)
-        except RoutineError as exc:
-            self._status.value = f"Could not do that: {exc}"
+        except (RoutineError, OSError) as exc:
+            self.status = f"Could not do that: {self._shown(exc)}"
         except Exception:  # a widget callback must report, not vanish
-            self._status.value = "Something went wrong; details below."
+            self.status = "Something went wrong; details below."
             with self._errors:
                 traceback.print_exc()
 
