@@ -27,7 +27,7 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=notebooks notebooks/00_start_here.ipynb
 
 present: $(STAMP)
-	$(VENV)/bin/voila --strip_sources=True --Voila.ip=127.0.0.1 notebooks
+	CALF_TUTORIAL_PROJECTOR=1 $(VENV)/bin/voila --strip_sources=True --Voila.ip=127.0.0.1 notebooks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -153,6 +153,9 @@ class CunCalculator(widgets.VBox):
     message = traitlets.Unicode()
 
     def __init__(self, length_cm: float = DEFAULT_LENGTH_CM, **kwargs) -> None:
+        from .style import use_page_style
+
+        use_page_style()  # the CJK font for the table's point names
         self._input = widgets.Text(
             description="Length (cm)",
             placeholder=f"{MIN_LENGTH_CM:g} to {MAX_LENGTH_CM:g}",
@@ -164,6 +167,7 @@ class CunCalculator(widgets.VBox):
         self._message = widgets.HTML(layout=widgets.Layout(display="none"))
         self._table = widgets.HTML()
         super().__init__(children=[self._help, self._input, self._message, self._table], **kwargs)
+        self.add_class("calf-widget")
         self.add_class("calf-calculator")
         widgets.link((self._input, "value"), (self, "text"))
         self.length_cm = length_cm

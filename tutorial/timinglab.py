@@ -91,6 +91,9 @@ class TimingLab(widgets.VBox):
         load_saved: bool = True,
         **kwargs,
     ) -> None:
+        from .style import use_page_style
+
+        use_page_style()
         self._folder = Path(folder) if folder is not None else None
         status = ""
         if routine is None:
@@ -154,6 +157,8 @@ class TimingLab(widgets.VBox):
             ],
             **kwargs,
         )
+        self.add_class("calf-widget")
+        self.add_class("calf-timing-lab")
         self.legs = legs
         widgets.link((self._legs, "value"), (self, "legs"))
         self.routine = routine  # builds the sliders and the chart
