@@ -69,14 +69,16 @@ def test_widget_explains_bad_input_and_hides_the_table(typed):
     calc = CunCalculator(length_cm=40)
     calc._input.value = typed
     expected = validate_length(typed)[1]
-    assert expected and calc.message == expected
+    assert expected
+    assert calc.message == expected
     assert not calc.valid
     assert calc._table.layout.display == "none"
     assert calc._message.layout.display != "none"
     assert html.escape(expected, quote=False) in calc._message.value
     assert calc.length_cm == 40  # the last usable length is kept, not clamped
     calc._input.value = "44"
-    assert calc.valid and calc.message == ""
+    assert calc.valid
+    assert calc.message == ""
     assert calc._table.layout.display != "none"
     assert calc._message.layout.display == "none"
     assert "Your cun: 2.75 cm" in calc._table.value

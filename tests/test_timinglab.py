@@ -148,7 +148,8 @@ def test_a_broken_saved_routine_is_left_alone_and_explained(tmp_path):
     (tmp_path / "my-routine.toml").write_text("title = 3\n")
     lab = TimingLab(folder=tmp_path)
     assert lab.routine == load_routine()
-    assert "could not be read" in lab.status and str(tmp_path) not in lab.status
+    assert "could not be read" in lab.status
+    assert str(tmp_path) not in lab.status
     assert (tmp_path / "my-routine.toml").read_text() == "title = 3\n"
 
 

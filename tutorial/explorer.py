@@ -19,6 +19,7 @@ import traitlets
 from .cards import point_card_html
 from .content import load_points, load_routine
 from .model import VIEWS
+from .picture import Picture
 from .style import projector as projector_mode
 from .style import use_page_style
 
@@ -113,12 +114,10 @@ class PointExplorer(widgets.VBox):
             style={"button_width": "auto"},
         )
         self._hanzi_box = widgets.Checkbox(value=hanzi, description="Hanzi on the pictures")
-        self._images: dict[str, widgets.Image] = {}
+        self._images: dict[str, Picture] = {}
         self._panes: dict[str, widgets.VBox] = {}
         for view in VIEWS:
-            # Shown at the picture's own size; the tooltip is the img's title, its text
-            # alternative for screen readers.
-            image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+            image = Picture()  # at its own size, with a text alternative
             self._images[view] = image
             title = widgets.Label(VIEW_TITLES[view])
             title.add_class("calf-view-title")
@@ -173,7 +172,7 @@ class PointExplorer(widgets.VBox):
                 if view in views:
                     image = self._images[view]
                     image.value = _leg_png(self.code, view, self.hanzi, self.projector)
-                    image.tooltip = picture_alt(self.code, view)
+                    image.alt = picture_alt(self.code, view)
                     pane.layout.display = ""
                 else:
                     pane.layout.display = "none"

@@ -24,6 +24,7 @@ import traitlets
 from .charts import Timeline, format_minutes
 from .content import load_routine, save_routine
 from .model import Routine, RoutineError
+from .picture import Picture, RangeInput
 from .storage import user_data_dir
 
 __all__ = ["PRESETS", "TimingLab", "preset_seconds"]
@@ -101,10 +102,10 @@ class TimingLab(widgets.VBox):
         self._batch = False
         self._ready = False  # the legs handler waits for the first routine
         self._timelines: dict[str, Timeline] = {}
-        self._sliders: list[widgets.FloatSlider] = []
+        self._sliders: list[RangeInput] = []
         self._slider_box = widgets.VBox()
         self._total = widgets.Label(style={"font_size": "18px", "font_weight": "bold"})
-        self._image = widgets.Image(format="png", layout=widgets.Layout(max_width="900px"))
+        self._image = Picture(layout=widgets.Layout(max_width="900px"))
         self._legs = widgets.ToggleButtons(
             options=[("One leg", "one"), ("Both legs", "both")], value=legs
         )
@@ -278,20 +279,18 @@ class TimingLab(widgets.VBox):
     def _build_sliders(self) -> None:
         rows, self._sliders = [], []
         for i, step in enumerate(self.routine.steps, start=1):
-            slider = widgets.FloatSlider(
+            # A native, labelled range input: screen readers name each slider by its step.
+            slider = RangeInput(
                 value=step.default_seconds,
                 min=step.min_seconds,
                 max=step.max_seconds,
-                step=5,
-                readout_format=".0f",
-                continuous_update=False,
-                description=f"{i}.",
-                style={"description_width": "24px"},
-                layout=widgets.Layout(width="380px"),
+                step=_SLIDER_STEP,
+                label=f"{i}. {step.title}",
+                unit="s",
             )
             slider.observe(self._on_slider_change, names="value")
             self._sliders.append(slider)
-            rows.append(widgets.HBox([slider, widgets.Label(step.title)]))
+            rows.append(slider)
         header = widgets.Label("Seconds per step (each slider stays inside its step's range)")
         self._slider_box.children = [header, *rows]
 
@@ -311,6 +310,7 @@ class TimingLab(widgets.VBox):
         else:
             timeline.update(self.routine)
         self._image.value = timeline.png()
+        self._image.alt = timeline_alt(self.routine, self.legs)
         legs = "both legs (with the switch)" if self.legs == "both" else "one leg"
         total = timeline_total(self.routine, self.legs)
         self._total.value = f"Total: {format_minutes(total)} for {legs}"
@@ -350,6 +350,14 @@ class TimingLab(widgets.VBox):
             self.status = "Something went wrong; details below."
             with self._errors:
                 traceback.print_exc()
+
+
+def timeline_alt(routine: Routine, legs: str = "one") -> str:
+    """The timeline picture's text alternative: each step's seconds and the total."""
+    steps = "; ".join(f"{i}. {s.title}: {s.default_seconds:g} s" for i, s in enumerate(routine, 1))
+    who = "both legs, with the switch" if legs == "both" else "one leg"
+    total = format_minutes(timeline_total(routine, legs))
+    return f"Timeline of the routine for {who}, {total} in total. {steps}."
 
 
 def timeline_total(routine: Routine, legs: str = "one") -> float:

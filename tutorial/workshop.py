@@ -105,9 +105,10 @@ def workshop_plan(routine: Routine | None = None) -> widgets.HTML:
         what = (
             block.what.format(session=plan.session_text(routine)) if block.session else block.what
         )
+        end = block.start + block.minutes
         rows.append(
-            f"<tr><td style='{_CELL};white-space:nowrap'>{block.start}-{block.start + block.minutes}"
-            f"</td><td style='{_CELL}'>{escape(what)}</td><td style='{_CELL}'>"
+            f"<tr><td style='{_CELL};white-space:nowrap'>{block.start}-{end}</td>"
+            f"<td style='{_CELL}'>{escape(what)}</td><td style='{_CELL}'>"
             f"{escape(block.where)}</td></tr>"
         )
     head = "".join(
