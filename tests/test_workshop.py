@@ -1,5 +1,6 @@
 """Tests for tutorial.workshop: lesson 7's plan and the room's timer agree (issue 11 item 5)."""
 
+import itertools
 import re
 
 from tutorial import load_routine
@@ -33,4 +34,4 @@ def test_the_plan_table_counts_minutes_from_the_data():
     spans = re.findall(r">(\d+)-(\d+)<", html)
     assert spans[0] == ("0", "5")
     assert spans[-1][1] == "30"
-    assert all(a[1] == b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
