@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(PY) bench/lessons.py
 	$(PY) bench/quiz.py
 	$(PY) bench/store.py
+	$(PY) bench/voila_lesson7.py
 
 figures: $(STAMP)
 	$(PY) scripts/make_figures.py

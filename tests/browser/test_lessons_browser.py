@@ -52,7 +52,8 @@ def _practice_log_deletes(page) -> None:
 
 
 def _lab_only_text_shows(page) -> None:
-    page.locator(PANEL).get_by_text("Shift + Enter").first.wait_for(timeout=10_000)
+    rendered = page.locator(f"{PANEL} .jp-RenderedMarkdown .calf-lab-only")
+    rendered.get_by_text("Shift + Enter").wait_for(timeout=10_000)  # shown in JupyterLab
 
 
 def _downloads_reach_the_browser(page) -> None:
