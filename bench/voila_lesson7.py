@@ -129,7 +129,7 @@ def main() -> int:
             times: dict[str, list[float]] = {name: [] for name in pages}
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
-                for name, file in pages.items():  # warm-up: imports and fonts in the OS cache
+                for file in pages.values():  # warm-up: imports and fonts in the OS cache
                     visit(browser, f"http://127.0.0.1:{port}/voila/render/{file}")
                 for _ in range(args.runs):
                     for name, file in pages.items():
