@@ -38,7 +38,7 @@ VIEW_TITLES = {
 #: smallest label is 18 px and every picture at least 600 px wide (1920x1080 screen).
 PICTURE_SIZES = {
     False: {"figsize": (3.2, 6.0), "dpi": 100},
-    True: {"figsize": (3.2, 5.0), "dpi": 200},
+    True: {"figsize": (3.2, 5.0), "dpi": 215},
 }
 
 
