@@ -28,7 +28,7 @@ lab: $(STAMP)
 
 # Voila with voila.json (per-visitor data folders, kernels released and culled): see README.
 present: $(STAMP)
-	$(PY) -m tutorial.present --Voila.ip=127.0.0.1 notebooks
+	CALF_TUTORIAL_PROJECTOR=1 $(PY) -m tutorial.present --Voila.ip=127.0.0.1 notebooks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(PY) bench/quiz.py
 	$(PY) bench/store.py
 	$(PY) bench/fifty_steps.py
+	$(PY) bench/voila_lesson7.py
 
 figures: $(STAMP)
 	$(PY) scripts/make_figures.py

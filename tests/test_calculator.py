@@ -1,16 +1,21 @@
 """Tests for tutorial.calculator: the personal cun and the widget that shows it."""
 
+import html
+
 import pytest
+import traitlets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutorial import RoutineError, load_points
+from tutorial import RoutineError, load_cun, load_points
 from tutorial.calculator import (
+    DEFAULT_LENGTH_CM,
     MAX_LENGTH_CM,
     MIN_LENGTH_CM,
     CunCalculator,
     cun_cm,
     personal_distances,
+    validate_length,
 )
 
 
@@ -48,19 +53,55 @@ def test_below_knee_plus_above_ankle_is_the_whole_length(length):
 
 def test_widget_follows_the_length():
     calc = CunCalculator(length_cm=40)
+    assert calc._input.value == "40"
     assert "Your cun: 2.50 cm" in calc._table.value
-    calc._input.value = 48  # as if typed
+    calc._input.value = "48"  # as if typed
     assert calc.length_cm == 48
     assert "Your cun: 3.00 cm" in calc._table.value
     assert "ST36 Zúsānlǐ 足三里" in calc._table.value
+    calc.length_cm = 32  # from code: the text box follows
+    assert calc._input.value == "32"
 
 
-def test_widget_clamps_out_of_range_lengths():
+@pytest.mark.parametrize("typed", ["0", "-5", "abc", "1000", "", "14.9", "70.5"])
+def test_widget_explains_bad_input_and_hides_the_table(typed):
+    """Issue 11 item 4: no silent clamping; a message says what is accepted and why."""
+    calc = CunCalculator(length_cm=40)
+    calc._input.value = typed
+    expected = validate_length(typed)[1]
+    assert expected
+    assert calc.message == expected
+    assert not calc.valid
+    assert calc._table.layout.display == "none"
+    assert calc._message.layout.display != "none"
+    assert html.escape(expected, quote=False) in calc._message.value
+    assert calc.length_cm == 40  # the last usable length is kept, not clamped
+    calc._input.value = "44"
+    assert calc.valid
+    assert calc.message == ""
+    assert calc._table.layout.display != "none"
+    assert calc._message.layout.display == "none"
+    assert "Your cun: 2.75 cm" in calc._table.value
+
+
+def test_widget_shows_the_message_as_text_not_markup():
     calc = CunCalculator()
-    calc.length_cm = 500
-    assert calc.length_cm == MAX_LENGTH_CM
-    assert calc._input.value == MAX_LENGTH_CM
-    assert "70 cm" in calc._table.value
+    calc._input.value = "<img src=x onerror=alert(1)>"
+    assert "<img" not in calc._message.value
+    assert "&lt;img" in calc._message.value
+
+
+def test_widget_says_how_to_measure():
+    calc = CunCalculator()
+    how = load_cun()["calculator"]["how_to_measure"]
+    assert html.escape(how, quote=False) in calc._help.value
+
+
+def test_widget_refuses_impossible_lengths_from_code():
+    calc = CunCalculator()
+    with pytest.raises(traitlets.TraitError, match="15 to 70 cm"):
+        calc.length_cm = 500
+    assert calc.length_cm == DEFAULT_LENGTH_CM
 
 
 def test_widget_marks_derived_depths():

@@ -50,3 +50,45 @@ def test_only_offered_points_can_be_picked():
         ex.code = "ST36"
     with pytest.raises(KeyError):
         PointExplorer(codes=("XX9",))
+
+
+@pytest.mark.parametrize("view", ["anterior", "lateral", "posterior", "medial"])
+def test_projector_pictures_are_600_px_wide_with_18_px_labels(view):
+    """Issue 11 item 7: on a projector every label is at least 18 px, pictures >= 600 px."""
+    import io
+
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+    from PIL import Image
+
+    from tutorial.drawing import draw_leg
+    from tutorial.explorer import PICTURE_SIZES, _leg_png
+
+    size = PICTURE_SIZES[True]
+    fig = Figure(figsize=size["figsize"], dpi=size["dpi"])
+    draw_leg(view, highlight=("ST36",), hanzi=True, ax=fig.add_axes((0.02, 0.02, 0.96, 0.92)))
+    texts = [t for t in fig.findobj(Text) if t.get_text().strip()]
+    assert texts
+    assert min(t.get_fontsize() for t in texts) * size["dpi"] / 72 >= 18
+    width, _ = Image.open(io.BytesIO(_leg_png("ST36", view, True, True))).size
+    assert width >= 600
+
+
+def test_projector_switch_reaches_the_explorer():
+    from tutorial.style import set_projector
+
+    set_projector(True)
+    try:
+        ex = PointExplorer("ST36")
+    finally:
+        set_projector(None)
+    assert ex.projector
+    assert not PointExplorer("ST36", projector=False).projector
+
+
+def test_pictures_say_which_view_and_which_points():
+    ex = PointExplorer("BL40")
+    alt = ex._images["posterior"].alt
+    assert alt.startswith("Back (posterior) view of the right lower leg")
+    assert "BL40 Wěizhōng highlighted" in alt
+    assert "BL57" in alt

@@ -7,6 +7,7 @@ import math
 
 import matplotlib.image
 import matplotlib.pyplot as plt
+import matplotlib.text
 import numpy as np
 import pytest
 from matplotlib.patches import Circle
@@ -297,7 +298,10 @@ def test_summary_chart_shows_mean_error_per_point():
         quiz.answer_data(x + offset, y)
         quiz.next_question()
     quiz.summary_button.value = True
-    assert _png_size(quiz._summary_image.value)[0] > 100
+    assert bytes(quiz._summary_image.value).lstrip().startswith(b"<?xml")  # vector, not raster
+    assert quiz._summary_image.mime == "image/svg+xml"
+    assert "ST36" in quiz._summary_image.alt
+    assert "BL57" in quiz._summary_image.alt
     assert "this session" in quiz._summary_text.value
     quiz.summary_scope.value = "saved"
     assert "All your saved answers" in quiz._summary_text.value
@@ -330,3 +334,39 @@ def test_click_image_is_an_anywidget_with_its_own_files():
     assert "getBoundingClientRect" in image._esm
     assert ".calf-quiz-image__img" in image._css
     assert image.enabled
+
+
+@pytest.mark.parametrize("crowded", [False, True])
+def test_summary_chart_labels_never_overlap(crowded):
+    """Issue 11 item 10: the progress chart's texts (ticks, notes, limits) do not overlap."""
+    from tutorial.practice import PointStats
+    from tutorial.quiz import _summary_figure
+
+    codes = ["BL40", "GB34", "ST36", "ST38", "BL57", "BL60", "KI3"]
+    stats = [
+        PointStats(
+            code=c,
+            attempts=0 if i == 3 else 12,
+            right=3,
+            close=4,
+            missed=5,
+            mean_error_cun=None if i == 3 else (9.0 if crowded and i == 1 else 0.3 + 0.2 * i),
+            trend_cun=-0.4 if i % 2 else 0.5,
+            box=1,
+        )
+        for i, c in enumerate(codes)
+    ]
+    fig = _summary_figure(stats)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [
+        t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()
+    ]
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            assert not boxes[i].overlaps(boxes[j]), (texts[i].get_text(), texts[j].get_text())
+    width, height = fig.bbox.width, fig.bbox.height
+    for box, text in zip(boxes, texts, strict=True):
+        assert -1 <= box.x0 <= box.x1 <= width + 1, text.get_text()  # nothing cut off
+        assert -1 <= box.y0 <= box.y1 <= height + 1, text.get_text()

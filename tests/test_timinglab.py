@@ -1,9 +1,12 @@
 """Tests for tutorial.timinglab: sliders, presets, totals, save and load, the timer."""
 
+import itertools
+from pathlib import Path
+
 import pytest
 
 from tutorial import load_routine, save_routine
-from tutorial.timinglab import TimingLab
+from tutorial.timinglab import PRESETS, TimingLab, preset_seconds
 
 
 @pytest.fixture
@@ -58,7 +61,7 @@ def test_a_bad_file_is_reported_not_raised(lab, tmp_path):
     (tmp_path / "bad.toml").write_text("title = 3\n")
     lab._file.value = "bad.toml"
     lab._guard(lab.load)
-    assert lab._status.value.startswith("Could not do that")
+    assert lab.status.startswith("Could not do that")
     assert "bad.toml" in lab._status.value
     assert lab.routine == load_routine()  # nothing half-loaded
 
@@ -106,3 +109,114 @@ def test_the_file_box_refuses_a_link_leading_out(lab, tmp_path):
     assert "outside your folder" in lab._status.value
     lab._guard(lab.save)
     assert load_routine(secret).title == "Not yours"
+
+
+EXPECTED = {
+    "quick": [s.min_seconds for s in load_routine().steps],
+    "default": [s.default_seconds for s in load_routine().steps],  # the middle of each range
+    "full": [s.max_seconds for s in load_routine().steps],
+}
+
+
+@pytest.mark.parametrize(
+    "order", [o for n in (2, 3) for o in itertools.product(PRESETS, repeat=n)], ids="-".join
+)
+def test_every_preset_sets_every_step_in_any_order(lab, order):
+    """Issue 11 item 2: "Default" after "Quick" or "Full" used to keep the old durations."""
+    lab._sliders[2].value = 35  # a hand-set step too
+    for kind in order:
+        lab.apply_variant(kind)
+        assert [s.default_seconds for s in lab.routine.steps] == EXPECTED[kind], kind
+        assert [s.value for s in lab._sliders] == EXPECTED[kind], kind
+
+
+def test_preset_buttons_do_what_the_methods_do(lab):
+    buttons = {b.description: b for b in lab.children[0].children[1:]}
+    for kind in ("full", "default", "quick", "default"):
+        buttons[PRESETS[kind][0]].click()
+        assert [s.value for s in lab._sliders] == EXPECTED[kind]
+
+
+def test_the_default_preset_is_the_middle_on_the_slider_grid():
+    routine = load_routine()
+    odd = routine.__class__(
+        title="Odd",
+        steps=(
+            routine.steps[0].__class__(
+                **{
+                    **routine.steps[0].__dict__,
+                    "min_seconds": 30,
+                    "max_seconds": 65,
+                    "default_seconds": 30,
+                }
+            ),
+        ),
+    )
+    assert preset_seconds(odd, "default") == [50]  # 47.5 rounded onto the 5 s grid
+    with pytest.raises(ValueError, match="quick"):
+        preset_seconds(odd, "slow")
+
+
+def test_running_the_lesson_again_starts_from_the_saved_routine(tmp_path):
+    """Issue 11 item 1: a new lab (a re-run, a Voila visit) loads my-routine.toml."""
+    first = TimingLab(folder=tmp_path)
+    first.apply_variant("full")
+    first._title.value = "Mine"
+    first.save()
+    again = TimingLab(folder=tmp_path)
+    assert again.routine.title == "Mine"
+    assert again.routine.total_seconds == 540
+    assert "saved routine" in again.status
+    assert TimingLab(folder=tmp_path, load_saved=False).routine == load_routine()
+
+
+def test_a_broken_saved_routine_is_left_alone_and_explained(tmp_path):
+    (tmp_path / "my-routine.toml").write_text("title = 3\n")
+    lab = TimingLab(folder=tmp_path)
+    assert lab.routine == load_routine()
+    assert "could not be read" in lab.status
+    assert str(tmp_path) not in lab.status
+    assert (tmp_path / "my-routine.toml").read_text() == "title = 3\n"
+
+
+def test_save_never_overwrites_without_asking(lab, tmp_path):
+    """Issue 11 item 1: saving over an existing file asks first."""
+    target = tmp_path / "my-routine.toml"
+    save_routine(load_routine().variant("full", title="Saved before"), target)
+    before = target.read_bytes()
+    lab.apply_variant("quick")
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        lab.save()
+    assert target.read_bytes() == before
+    save_button = next(
+        b for b in lab.children[4].children if getattr(b, "description", "") == "Save"
+    )
+    save_button.click()
+    assert target.read_bytes() == before  # only asked
+    assert "already exists" in lab.status
+    assert lab._confirm.layout.display != "none"
+    (keep,) = [b for b in lab._confirm.children if b.description.startswith("Keep")]
+    keep.click()
+    assert target.read_bytes() == before
+    assert lab._confirm.layout.display == "none"
+    save_button.click()
+    (replace_button,) = [b for b in lab._confirm.children if b.description == "Replace it"]
+    replace_button.click()
+    assert load_routine(target).total_seconds == 270
+    assert lab.status == "Saved 8 steps to my-routine.toml in your tutorial folder."
+    assert lab.save(overwrite=True) == target
+
+
+def test_a_long_error_is_shown_whole_as_text(lab, tmp_path):
+    """Issue 11 item 10: long errors wrap instead of being cut off; never markup."""
+    (tmp_path / "bad.toml").write_text("title = '<b>x</b>'\n" + "steps = 3\n")
+    lab._file.value = "bad.toml"
+    lab._guard(lab.load)
+    assert lab.status.startswith("Could not do that")
+    # The status line is a PlainText (textContent, wrapping by its CSS: pre-wrap), never HTML.
+    from tutorial.text import PlainText
+
+    assert isinstance(lab._status, PlainText)
+    assert lab._status.value == lab.status
+    css = Path(__file__).parents[1] / "tutorial" / "static" / "text.css"
+    assert "white-space: pre-wrap" in css.read_text()

@@ -61,6 +61,15 @@ _LAZY = {
     "landmarks_table": "cards",
     "routine_cards": "cards",
     "draw_views": "illustrations",
+    # downloads, page style and projector mode, the workshop plan
+    "Download": "downloads",
+    "handout_download": "downloads",
+    "routine_download": "downloads",
+    "page_style": "style",
+    "projector": "style",
+    "set_projector": "style",
+    "workshop_plan": "workshop",
+    "workshop_timer": "workshop",
     # quiz helper
     "PointQuiz": "quiz",
     "LocatePointQuiz": "quiz",

@@ -132,43 +132,95 @@ def personal_distances(length_cm: float) -> tuple[PointDistance, ...]:
 
 
 class CunCalculator(widgets.VBox):
-    """Enter your knee-crease-to-ankle length; see your cun and where each point lies.
+    """Type your knee-crease-to-ankle length; see your cun and where each point lies.
 
-    The state is the ``length_cm`` trait; the text box and the table follow it.
+    The learner types into a text box; :func:`validate_length` checks what was typed. A
+    usable length sets the ``length_cm`` trait and shows the table; anything else (a length
+    out of range, not a number) shows a plain-text message saying what is accepted and why,
+    and hides the table until the input is usable again.
+
+    Parameters
+    ----------
+    length_cm
+        The length shown first (cm).
     """
 
+    #: The last usable length, in cm; setting it fills the text box.
     length_cm = traitlets.Float(DEFAULT_LENGTH_CM)
+    #: What is in the text box.
+    text = traitlets.Unicode()
+    #: Why the text is not usable (plain text), or ``""`` when it is.
+    message = traitlets.Unicode()
 
     def __init__(self, length_cm: float = DEFAULT_LENGTH_CM, **kwargs) -> None:
-        self._input = widgets.BoundedFloatText(
-            value=length_cm,
-            min=MIN_LENGTH_CM,
-            max=MAX_LENGTH_CM,
-            step=0.5,
+        from .style import use_page_style
+
+        use_page_style()  # the CJK font for the table's point names
+        self._input = widgets.Text(
             description="Length (cm)",
+            placeholder=f"{MIN_LENGTH_CM:g} to {MAX_LENGTH_CM:g}",
+            continuous_update=False,
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="220px"),
+            layout=widgets.Layout(width="240px"),
         )
-        self._help = widgets.Label(
-            "Measure from the crease behind the knee to the most prominent point of the outer "
-            "ankle bone, sitting with the knee bent."
-        )
+        self._help = widgets.HTML(_plain(_RULE["how_to_measure"], css="calf-calc-help"))
+        self._message = widgets.HTML(layout=widgets.Layout(display="none"))
         self._table = widgets.HTML()
-        super().__init__(children=[self._help, self._input, self._table], **kwargs)
-        widgets.link((self._input, "value"), (self, "length_cm"))
+        super().__init__(children=[self._help, self._input, self._message, self._table], **kwargs)
+        self.add_class("calf-widget")
+        self.add_class("calf-calculator")
+        widgets.link((self._input, "value"), (self, "text"))
         self.length_cm = length_cm
+        self.text = f"{self.length_cm:g}"
         self._render()
+
+    @property
+    def valid(self) -> bool:
+        """Whether the text box holds a usable length (the table is showing)."""
+        return not self.message
 
     @traitlets.validate("length_cm")
     def _valid_length_cm(self, proposal: dict) -> float:
-        return min(max(float(proposal["value"]), MIN_LENGTH_CM), MAX_LENGTH_CM)
+        value, message = validate_length(str(proposal["value"]))
+        if value is None:
+            raise traitlets.TraitError(message)
+        return value
 
     @traitlets.observe("length_cm")
     def _on_length_cm_change(self, change: dict) -> None:
+        if validate_length(self.text)[0] != change["new"]:
+            self.text = f"{change['new']:g}"
+        self._render()
+
+    @traitlets.observe("text")
+    def _on_text_change(self, change: dict) -> None:
+        value, self.message = validate_length(change["new"])
+        if value is not None:
+            self.length_cm = value
         self._render()
 
     def _render(self) -> None:
-        self._table.value = table_html(self.length_cm)
+        if not hasattr(self, "_table"):  # traits set before the view exists
+            return
+        if self.message:
+            self._message.value = _plain(self.message, css="calf-calc-message", alert=True)
+            self._message.layout.display = ""
+            self._table.layout.display = "none"
+        else:
+            self._message.value = ""
+            self._message.layout.display = "none"
+            self._table.value = table_html(self.length_cm)
+            self._table.layout.display = ""
+
+
+def _plain(text: str, *, css: str, alert: bool = False) -> str:
+    """Plain text as escaped HTML that wraps (a Label would cut a long message off)."""
+    role = " role='alert'" if alert else ""
+    colour = "#8a1c1c" if alert else "#1b1b1b"
+    return (
+        f"<div class='{css}'{role} style='white-space:normal;max-width:60em;"
+        f"color:{colour};font-size:15px;line-height:1.4'>{escape(text)}</div>"
+    )
 
 
 _CELL = "padding:3px 8px;vertical-align:top;border-top:1px solid #d5dcd5"

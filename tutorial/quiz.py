@@ -38,6 +38,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .content import load_landmarks
+from .picture import Picture
 from .practice import KINDS, PointStats, PracticeSession, Question, Score, load_quiz_settings
 from .text import PlainText
 
@@ -258,9 +259,15 @@ def draw_quiz_summary(stats: Sequence[PointStats], *, ax: Axes | None = None) ->
     for bar in ax.barh(list(ys), errors, color=colours, height=0.6):
         bar.set_gid("quiz-summary-bar")
     top = max([settings.close_cun * 1.6, *errors]) * 1.15
-    for limit, name in ((settings.right_cun, "right"), (settings.close_cun, "close")):
+    # The two limits' names sit above the bars on either side of their lines, so they
+    # never run into each other however close the limits are.
+    for limit, name, align in (
+        (settings.right_cun, "right ", "right"),
+        (settings.close_cun, " close", "left"),
+    ):
         ax.axvline(limit, color="#555555", lw=0.8, ls=":")
-        ax.text(limit, -0.9, name, fontsize=7, ha="center", color="#555555", parse_math=False)
+        ax.text(limit, -0.9, name, fontsize=9, ha=align, color="#333333", parse_math=False)
+    # Each point's figures go in a column right of the plot, never over a bar or a line.
     arrows = {"better": " ↓ better", "worse": " ↑ worse", "steady": " → steady", "": ""}
     for y, s, err in zip(ys, stats, errors, strict=True):
         if s.attempts == 0:
@@ -269,25 +276,55 @@ def draw_quiz_summary(stats: Sequence[PointStats], *, ax: Axes | None = None) ->
             note = f"{s.attempts} {'try' if s.attempts == 1 else 'tries'}, {s.right} right"
             if s.mean_error_cun is not None:
                 note = f"{err:.1f} cun · " + note + arrows[s.trend]
-        ax.text(err + top * 0.02, y, note, va="center", fontsize=7, parse_math=False)
+        ax.text(
+            1.03,
+            y,
+            note,
+            va="center",
+            fontsize=9,
+            color="#1b1b1b",
+            transform=ax.get_yaxis_transform(),
+            clip_on=False,
+            gid="quiz-summary-note",
+            parse_math=False,
+        )
     ax.set_yticks(list(ys), codes)
     ax.invert_yaxis()
-    ax.set_xlim(0, top * 1.6)
+    ax.set_xlim(0, top)
     ax.set_ylim(len(stats) - 0.4, -1.3)
-    ax.set_xlabel("mean distance of your clicks from the point (cun)", fontsize=8)
-    ax.tick_params(labelsize=8)
+    ax.set_xlabel("mean distance of your clicks from the point (cun)", fontsize=9)
+    ax.tick_params(labelsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
 
-def _summary_png(stats: Sequence[PointStats]) -> bytes:
-    fig = Figure(figsize=(5.2, 0.32 * len(stats) + 1.0), dpi=100, layout="constrained")
+def _summary_figure(stats: Sequence[PointStats]) -> Figure:
+    fig = Figure(figsize=(7.0, 0.34 * len(stats) + 1.1), layout="constrained")
     FigureCanvasAgg(fig)
     draw_quiz_summary(stats, ax=fig.add_subplot())
+    return fig
+
+
+def _summary_svg(stats: Sequence[PointStats]) -> bytes:
+    """The progress chart as SVG: vector, so it is sharp at any size on any screen."""
+    fig = _summary_figure(stats)
     buffer = io.BytesIO()
-    fig.canvas.print_png(buffer)
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
     fig.clear()
     return buffer.getvalue()
+
+
+def _summary_alt(stats: Sequence[PointStats]) -> str:
+    """The chart's text alternative: one clause per point."""
+    parts = []
+    for s in stats:
+        if s.attempts == 0:
+            parts.append(f"{s.code} not asked yet")
+        elif s.mean_error_cun is None:
+            parts.append(f"{s.code}: {s.attempts} tries, {s.right} right")
+        else:
+            parts.append(f"{s.code}: {s.mean_error_cun:.1f} cun off on average, {s.right} right")
+    return "Chart of how far your clicks were from each point: " + "; ".join(parts) + "."
 
 
 # -- the widget -----------------------------------------------------------------------------
@@ -420,7 +457,7 @@ class PointQuiz(widgets.VBox):
             description="Yes, erase it", button_style="danger", layout={"display": "none"}
         )
         self._confirm.on_click(self._on_confirm_click)
-        self._summary_image = widgets.Image(format="png", layout={"display": "none"})
+        self._summary_image = Picture(mime="image/svg+xml", layout={"display": "none"})
         self.summary_scope = widgets.ToggleButtons(
             options=[("This session", "session"), ("All saved answers", "saved")],
             value="session",
@@ -687,7 +724,8 @@ class PointQuiz(widgets.VBox):
             return
         this_session = self.summary_scope.value == "session"
         stats = self.session.summary(session=this_session)
-        self._summary_image.value = _summary_png(stats)
+        self._summary_image.value = _summary_svg(stats)
+        self._summary_image.alt = _summary_alt(stats)
         asked = [s for s in stats if s.attempts]
         weakest = sorted(
             (s for s in asked if s.mean_error_cun is not None),

@@ -237,17 +237,125 @@ def present_server(
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """One headless Chromium for the session (Debian's, or Playwright's own)."""
+def playwright_session() -> Iterator[object]:
+    """The session's Playwright (one per thread: every browser below is launched from it)."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as p:
+        yield p
+
+
+def _chromium() -> str:
     executable = find_chromium()
     if executable is None:
         pytest.fail("no Chromium found: run `python scripts/ensure_browser.py` (make test does)")
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    return executable
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session) -> Iterator[object]:
+    """One headless Chromium for the session (Debian's, or Playwright's own)."""
+    instance = playwright_session.chromium.launch(
+        executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS
+    )
+    yield instance
+    instance.close()
+
+
+#: Fonts a Chromium may see when a test needs a machine without any CJK font: DejaVu only.
+_NO_CJK_FONTS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>/usr/share/fonts/truetype/dejavu</dir>
+  <cachedir>{cache}</cachedir>
+  <alias><family>sans-serif</family><prefer><family>DejaVu Sans</family></prefer></alias>
+  <alias><family>serif</family><prefer><family>DejaVu Serif</family></prefer></alias>
+  <alias><family>monospace</family><prefer><family>DejaVu Sans Mono</family></prefer></alias>
+</fontconfig>
+"""
+
+
+@pytest.fixture(scope="session")
+def browser_without_cjk(playwright_session, tmp_path_factory) -> Iterator[object]:
+    """A Chromium whose fontconfig knows only DejaVu: no system font has hanzi."""
+    folder = tmp_path_factory.mktemp("fontconfig")
+    config = folder / "fonts.conf"
+    config.write_text(_NO_CJK_FONTS.format(cache=folder / "cache"))
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    instance = playwright_session.chromium.launch(
+        executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS, env=env
+    )
+    yield instance
+    instance.close()
+
+
+@pytest.fixture(scope="session")
+def voila_tree(
+    tmp_path_factory: pytest.TempPathFactory, server_home: Path
+) -> Iterator[Callable[[str], str]]:
+    """``voila_tree(name) -> url``: one Voila serving every lesson (as ``make present`` does).
+
+    Lessons are rendered from a temporary copy of ``notebooks/``; ``make present``'s
+    projector switch is left off so the pictures keep their laptop size.
+    """
+    root = tmp_path_factory.mktemp("voila-root")
+    for notebook in (REPO / "notebooks").glob("*.ipynb"):
+        shutil.copy(notebook, root / notebook.name)
+    port = _free_port()
+    log = server_home / f"voila-tree-{port}.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(root),
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        "--strip_sources=True",
+    ]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            cmd, env=_server_env(server_home), stdout=out, stderr=subprocess.STDOUT, cwd=root
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_http(url, lambda code: code == 200, proc, log)
+        yield lambda name: f"{url}voila/render/{name}"
+    finally:
+        _stop(proc)
+
+
+_AXE_JS = None
+
+
+def axe_violations(page, include: str, *, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's violations of ``impacts`` inside the elements matching ``include``.
+
+    axe-core comes from the axe-playwright-python wheel (installed with the test extras);
+    it is injected by the test, never fetched by the page. The check is scoped to the
+    project's own output (``include``), not JupyterLab's or Voila's chrome.
+    """
+    global _AXE_JS
+    if _AXE_JS is None:
+        import axe_playwright_python
+
+        _AXE_JS = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+    if page.locator(include).count() == 0:
+        return []
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=_AXE_JS)
+    result = page.evaluate(
+        """async (include) => {
+            const r = await axe.run({include: [include]}, {resultTypes: ["violations"]});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target.join(" "),
+                                          summary: n.failureSummary,
+                                          html: n.html.slice(0, 200)}))}));
+        }""",
+        include,
+    )
+    return [v for v in result if v["impact"] in impacts]
 
 
 _CONSOLE: dict[int, list[str]] = {}

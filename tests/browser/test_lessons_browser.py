@@ -10,11 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
 LESSONS = sorted(p.name for p in (Path(__file__).parents[2] / "notebooks").glob("0*.ipynb"))
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+WIDGET_OUTPUTS = f"{PANEL} .jp-OutputArea-output:has(.jupyter-widgets, .widget-html-content)"
 
 
 def _explorer_answers(page) -> None:
@@ -49,7 +51,22 @@ def _practice_log_deletes(page) -> None:
     report.get_by_text("Deleted. Nothing about your practice is kept now").wait_for(timeout=10_000)
 
 
+def _lab_only_text_shows(page) -> None:
+    rendered = page.locator(f"{PANEL} .jp-RenderedMarkdown .calf-lab-only")
+    rendered.get_by_text("Shift + Enter").wait_for(timeout=10_000)  # shown in JupyterLab
+
+
+def _downloads_reach_the_browser(page) -> None:
+    panel = page.locator(PANEL)
+    with page.expect_download(timeout=90_000) as handout:
+        panel.get_by_role("button", name="Make the handout (PDF)").click()
+    assert handout.value.suggested_filename == "calf-cramp-handout.pdf"
+    assert Path(handout.value.path()).read_bytes().startswith(b"%PDF")
+
+
 INTERACTIONS = {
+    "00_start_here.ipynb": _lab_only_text_shows,
+    "07_for_trainers.ipynb": _downloads_reach_the_browser,
     "03_the_seven_points.ipynb": _explorer_answers,
     "05_timing_lab.ipynb": _timing_lab_answers,
     "06_check_yourself.ipynb": _safety_check_answers,
@@ -89,6 +106,9 @@ def test_lesson_runs_clean_in_jupyterlab(
     open_notebook(lab_page, lesson)
     run_all(lab_page)
     assert notebook_errors(lab_page) == []
+    # axe-core on the lesson's widgets (JupyterLab's own chrome is out of scope).
+    violations = axe_violations(lab_page, WIDGET_OUTPUTS)
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
     if lesson in INTERACTIONS:
         INTERACTIONS[lesson](lab_page)
         assert notebook_errors(lab_page) == []

@@ -1,0 +1,74 @@
+"""Tests for tutorial.style: the bundled CJK font served to the page; the projector switch."""
+
+import base64
+import re
+from importlib import resources
+
+import pytest
+from fontTools.ttLib import TTFont
+
+import tutorial
+from tutorial import style
+
+FONT = resources.files("tutorial").joinpath("fonts", "TutorialCJKSubset-Regular.ttf")
+
+
+@pytest.fixture(autouse=True)
+def _reset_projector():
+    yield
+    style.set_projector(None)
+
+
+def _cjk(text: str) -> set[str]:
+    return {ch for ch in text if 0x2E80 <= ord(ch) <= 0x9FFF or 0xFF00 <= ord(ch) <= 0xFFEF}
+
+
+def test_the_font_covers_every_hanzi_the_widgets_show():
+    covered = {chr(c) for c in TTFont(str(FONT)).getBestCmap()}
+    shown = set()
+    for point in tutorial.load_points().values():
+        shown |= _cjk(point.hanzi)
+    for data in resources.files("tutorial").joinpath("data").iterdir():
+        if data.name.endswith(".toml"):
+            shown |= _cjk(data.read_text(encoding="utf-8"))
+    assert shown
+    assert shown <= covered, sorted(shown - covered)
+
+
+def test_the_page_style_serves_the_font_as_font_face():
+    css = style.PageStyle(projector=False)._css
+    assert 'font-family: "Tutorial CJK"' in css
+    encoded = re.search(r"base64,([A-Za-z0-9+/=]+)", css).group(1)
+    assert base64.b64decode(encoded) == FONT.read_bytes()
+    assert '"Tutorial CJK";' in css.split("}", 1)[1]  # named in the widgets' font stack
+    assert "body[data-voila] .calf-lab-only" in css
+    assert "zoom" not in css
+
+
+def test_projector_mode_from_the_switch_or_the_environment(monkeypatch):
+    monkeypatch.delenv(style.PROJECTOR_ENV, raising=False)
+    assert not style.projector()
+    monkeypatch.setenv(style.PROJECTOR_ENV, "1")
+    assert style.projector()
+    style.set_projector(False)
+    assert not style.projector()
+    style.set_projector(None)
+    assert style.projector()
+
+
+def test_the_page_style_follows_the_switch():
+    page = style.use_page_style()
+    assert style.use_page_style() is page  # one per kernel
+    style.set_projector(True)
+    assert page.projector
+    assert "zoom" in page._css
+    style.set_projector(False)
+    assert "zoom" not in page._css
+
+
+def test_make_present_turns_projector_mode_on():
+    from pathlib import Path
+
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text()
+    present = makefile.split("\npresent:", 1)[1].split("\n\n", 1)[0]
+    assert f"{style.PROJECTOR_ENV}=1" in present
