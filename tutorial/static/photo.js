@@ -1,0 +1,400 @@
+// The photo of the learner's leg with its landmark handles and the overlay
+// (tutorial.photowidget.PhotoCanvas).
+//
+// The kernel sends the photo (JPEG bytes), the handles to place, and the overlay it computed
+// (points, labels, colours, the cun ruler) in image pixels; this file only draws them in an
+// SVG laid over the image, whose viewBox is the image's pixels, so every mark stays on its
+// spot at any width. Clicks place the next landmark; handles are dragged with pointer events
+// (mouse, pen and touch). All text is set with textContent.
+
+const SVG = "http://www.w3.org/2000/svg";
+const SEND_EVERY_MS = 60;
+
+function svgEl(name, attrs, parent) {
+  const node = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function render({ model, el }) {
+  el.classList.add("calf-photo");
+  const stage = document.createElement("div");
+  stage.className = "calf-photo__stage";
+  const img = document.createElement("img");
+  img.className = "calf-photo__img";
+  img.draggable = false;
+  const svg = svgEl("svg", { class: "calf-photo__svg", role: "img" });
+  const layers = {};
+  for (const name of ["axis", "ruler", "points", "practice", "handles"]) {
+    layers[name] = svgEl("g", { class: `calf-photo__${name}` }, svg);
+  }
+  stage.appendChild(img);
+  stage.appendChild(svg);
+  el.appendChild(stage);
+  const link = document.createElement("a");
+  link.className = "calf-photo__download";
+  link.style.display = "none";
+  el.appendChild(link);
+
+  let url = null;
+  let downloadUrl = null;
+  let local = { ...model.get("landmarks") }; // shown positions (ahead of the kernel mid-drag)
+  let dragging = null;
+  let lastSent = 0;
+  let pendingSend = null;
+
+  const size = () => {
+    const [w, h] = model.get("image_size");
+    return { w: w || 1, h: h || 1 };
+  };
+  // image pixels per CSS pixel: marks keep their on-screen size at any display width
+  const perPx = () => {
+    const box = svg.getBoundingClientRect();
+    return box.width > 0 ? size().w / box.width : 1;
+  };
+
+  function showPhoto() {
+    const data = model.get("photo");
+    const bytes = data && data.byteLength !== undefined ? data : new Uint8Array(0);
+    if (url) URL.revokeObjectURL(url);
+    url = null;
+    el.classList.toggle("calf-photo--empty", bytes.byteLength === 0);
+    if (bytes.byteLength > 0) {
+      url = URL.createObjectURL(new Blob([bytes], { type: "image/jpeg" }));
+      img.src = url;
+    } else {
+      img.removeAttribute("src");
+    }
+    img.alt = model.get("alt");
+    const { w, h } = size();
+    svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
+    svg.setAttribute("aria-label", model.get("alt"));
+    local = { ...model.get("landmarks") };
+    draw();
+  }
+
+  function text(parent, x, y, content, px, attrs) {
+    const node = svgEl(
+      "text",
+      { x, y, "font-size": px, class: "calf-photo__label", ...(attrs || {}) },
+      parent,
+    );
+    node.textContent = content;
+    return node;
+  }
+
+  function clear(group) {
+    while (group.firstChild) group.removeChild(group.firstChild);
+  }
+
+  function drawRuler(overlay, s, style) {
+    const ticks = overlay.ruler || [];
+    if (ticks.length < 2) return;
+    const first = ticks[0];
+    const last = ticks[ticks.length - 1];
+    const len = Math.hypot(last[1] - first[1], last[2] - first[2]) || 1;
+    // across the ruler, towards the leg: the ruler is drawn beside it
+    let nx = -(last[2] - first[2]) / len;
+    let ny = (last[1] - first[1]) / len;
+    const cunPx = overlay.cun_px || len / 16;
+    const toLeg = (overlay.points || [])[0];
+    if (toLeg && (toLeg.u - first[1]) * nx + (toLeg.v - first[2]) * ny < 0) {
+      nx = -nx;
+      ny = -ny;
+    }
+    for (const [colour, width] of [
+      [style.ruler_shadow, 5 * s],
+      [style.ruler_colour, 2.5 * s],
+    ]) {
+      const parts = [`M ${first[1]} ${first[2]} L ${last[1]} ${last[2]}`];
+      for (const [n, u, v] of ticks) {
+        const t = (n % 4 === 0 ? 0.45 : 0.25) * cunPx;
+        parts.push(`M ${u} ${v} L ${u + nx * t} ${v + ny * t}`);
+      }
+      svgEl(
+        "path",
+        { d: parts.join(" "), stroke: colour, "stroke-width": width, fill: "none" },
+        layers.ruler,
+      );
+    }
+    const px = style.label_px * 0.9 * s;
+    for (const [n, u, v] of ticks) {
+      if (n % 4 !== 0) continue;
+      text(layers.ruler, u - nx * 0.4 * cunPx, v - ny * 0.4 * cunPx, String(n), px, {
+        "text-anchor": "middle",
+        "dominant-baseline": "middle",
+      });
+    }
+    text(
+      layers.ruler,
+      first[1] - nx * 0.4 * cunPx,
+      first[2] - ny * 0.4 * cunPx - 1.6 * px,
+      overlay.ruler_label || "cun",
+      px,
+      { "text-anchor": "middle" },
+    );
+  }
+
+  function drawPoints(overlay, s, style, only) {
+    const px = style.label_px * s;
+    const points = (overlay.points || []).filter((p) => !only || p.code === only);
+    // labels on the side of the picture away from the ruler, spread so they never overlap
+    const ruler = (overlay.ruler || [])[0];
+    const toRight = !ruler || points.length === 0 || ruler[1] < points[0].u;
+    const order = [...points].sort((a, b) => a.v - b.v);
+    let lastY = -Infinity;
+    for (const point of order) {
+      const y = Math.max(point.v, lastY + 1.25 * px);
+      lastY = y;
+      const dx = (toRight ? 1 : -1) * 16 * s;
+      svgEl(
+        "line",
+        {
+          x1: point.u,
+          y1: point.v,
+          x2: point.u + dx * 0.8,
+          y2: y,
+          stroke: "#1d1d1d",
+          "stroke-width": 1.2 * s,
+        },
+        layers.points,
+      );
+      svgEl(
+        "circle",
+        {
+          cx: point.u,
+          cy: point.v,
+          r: 6.5 * s,
+          fill: point.colour,
+          stroke: "#ffffff",
+          "stroke-width": 2 * s,
+          "data-code": point.code,
+          class: "calf-photo__point",
+        },
+        layers.points,
+      );
+      text(layers.points, point.u + dx, y, point.label, px, {
+        "text-anchor": toRight ? "start" : "end",
+        "dominant-baseline": "middle",
+        "stroke-width": 3.5 * s,
+        "data-label": point.code,
+      });
+    }
+  }
+
+  function drawHandles(s, style) {
+    const handles = model.get("handles") || [];
+    const r = style.handle_px * s;
+    for (const handle of handles) {
+      const at = local[handle.id];
+      if (!at) continue;
+      const group = svgEl(
+        "g",
+        { class: "calf-photo__handle", "data-handle": handle.id, tabindex: 0 },
+        layers.handles,
+      );
+      svgEl(
+        "circle",
+        {
+          cx: at[0],
+          cy: at[1],
+          r,
+          fill: handle.colour,
+          "fill-opacity": 0.25,
+          stroke: handle.colour,
+          "stroke-width": 3 * s,
+        },
+        group,
+      );
+      svgEl("circle", { cx: at[0], cy: at[1], r: 2.2 * s, fill: handle.colour }, group);
+      text(group, at[0] + r + 4 * s, at[1] - r, handle.short, style.label_px * 0.9 * s, {
+        "stroke-width": 3 * s,
+      });
+    }
+  }
+
+  function drawPractice(s, style) {
+    const practice = model.get("practice") || {};
+    if (practice.true) {
+      svgEl(
+        "circle",
+        {
+          cx: practice.true[0],
+          cy: practice.true[1],
+          r: 13 * s,
+          fill: "none",
+          stroke: style.true_colour,
+          "stroke-width": 4 * s,
+          class: "calf-photo__true",
+        },
+        layers.practice,
+      );
+    }
+    if (practice.click) {
+      const [u, v] = practice.click;
+      const d = 8 * s;
+      svgEl(
+        "path",
+        {
+          d: `M ${u - d} ${v - d} L ${u + d} ${v + d} M ${u - d} ${v + d} L ${u + d} ${v - d}`,
+          stroke: style.click_colour,
+          "stroke-width": 4 * s,
+          class: "calf-photo__click",
+        },
+        layers.practice,
+      );
+    }
+  }
+
+  function draw() {
+    for (const group of Object.values(layers)) clear(group);
+    if (!url) return;
+    const s = perPx();
+    const style = model.get("style") || {};
+    const overlay = model.get("overlay") || {};
+    const mode = model.get("mode");
+    el.classList.toggle("calf-photo--practice", mode === "practice");
+    const knee = local.knee;
+    const ankle = local.ankle;
+    if (knee && ankle && mode !== "practice") {
+      svgEl(
+        "line",
+        {
+          x1: knee[0],
+          y1: knee[1],
+          x2: ankle[0],
+          y2: ankle[1],
+          stroke: "#ffffff",
+          "stroke-width": 1.5 * s,
+          "stroke-dasharray": `${6 * s} ${5 * s}`,
+        },
+        layers.axis,
+      );
+    }
+    const ok = overlay.status === "ok" || overlay.status === "pending";
+    if (ok && mode !== "practice") {
+      drawRuler(overlay, s, style);
+      drawPoints(overlay, s, style, null);
+    }
+    if (mode === "practice") {
+      drawPractice(s, style);
+    } else {
+      drawHandles(s, style);
+    }
+  }
+
+  function toImage(event) {
+    const box = svg.getBoundingClientRect();
+    const { w, h } = size();
+    return [((event.clientX - box.left) / box.width) * w, ((event.clientY - box.top) / box.height) * h];
+  }
+
+  function send(now) {
+    lastSent = now;
+    model.set("landmarks", { ...local });
+    model.save_changes();
+  }
+
+  function onDown(event) {
+    if (!url || event.button > 0) return;
+    const at = toImage(event);
+    if (model.get("mode") === "practice") {
+      if (!model.get("enabled")) return;
+      model.set("click", { u: at[0], v: at[1], n: Date.now() + Math.random() });
+      model.save_changes();
+      return;
+    }
+    const handle = event.target.closest ? event.target.closest("[data-handle]") : null;
+    if (handle) {
+      dragging = handle.getAttribute("data-handle");
+    } else {
+      const next = (model.get("handles") || []).find((h) => !local[h.id]);
+      if (!next) return;
+      local[next.id] = at;
+      dragging = next.id;
+      send(performance.now());
+    }
+    svg.setPointerCapture(event.pointerId);
+    event.preventDefault();
+    draw();
+  }
+
+  function onMove(event) {
+    if (!dragging) return;
+    local[dragging] = toImage(event);
+    draw();
+    const now = performance.now();
+    if (now - lastSent >= SEND_EVERY_MS) {
+      send(now);
+    } else if (!pendingSend) {
+      pendingSend = setTimeout(() => {
+        pendingSend = null;
+        if (dragging) send(performance.now());
+      }, SEND_EVERY_MS);
+    }
+  }
+
+  function onUp(event) {
+    if (!dragging) return;
+    local[dragging] = toImage(event);
+    dragging = null;
+    if (svg.hasPointerCapture(event.pointerId)) svg.releasePointerCapture(event.pointerId);
+    send(performance.now());
+    draw();
+  }
+
+  function onLandmarks() {
+    if (!dragging) local = { ...model.get("landmarks") };
+    draw();
+  }
+
+  function showDownload() {
+    const data = model.get("download_png");
+    const bytes = data && data.byteLength !== undefined ? data : new Uint8Array(0);
+    if (downloadUrl) URL.revokeObjectURL(downloadUrl);
+    downloadUrl = null;
+    if (bytes.byteLength === 0) {
+      link.style.display = "none";
+      link.removeAttribute("href");
+      return;
+    }
+    downloadUrl = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
+    link.href = downloadUrl;
+    link.download = model.get("download_name") || "my-leg-points.png";
+    link.textContent = model.get("download_text") || "Download the picture (PNG)";
+    link.style.display = "";
+  }
+
+  svg.addEventListener("pointerdown", onDown);
+  svg.addEventListener("pointermove", onMove);
+  svg.addEventListener("pointerup", onUp);
+  svg.addEventListener("pointercancel", onUp);
+  img.addEventListener("load", draw);
+  const observer = new ResizeObserver(() => draw());
+  observer.observe(stage);
+  const watched = {
+    "change:photo": showPhoto,
+    "change:image_size": showPhoto,
+    "change:alt": showPhoto,
+    "change:landmarks": onLandmarks,
+    "change:overlay": draw,
+    "change:handles": draw,
+    "change:mode": draw,
+    "change:practice": draw,
+    "change:style": draw,
+    "change:download_png": showDownload,
+  };
+  for (const [name, fn] of Object.entries(watched)) model.on(name, fn);
+  showPhoto();
+  showDownload();
+  return () => {
+    for (const [name, fn] of Object.entries(watched)) model.off(name, fn);
+    observer.disconnect();
+    if (pendingSend) clearTimeout(pendingSend);
+    if (url) URL.revokeObjectURL(url);
+    if (downloadUrl) URL.revokeObjectURL(downloadUrl);
+  };
+}
+
+export default { render };
