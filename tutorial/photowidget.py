@@ -52,6 +52,7 @@ __all__ = [
     "PhotoCanvas",
     "PhotoOverlay",
     "annotated_png",
+    "draw_annotated",
     "forget_saved_photo",
     "load_saved_photo",
     "photo_folder",
@@ -188,9 +189,22 @@ def forget_saved_photo(folder: Path | None = None) -> list[str]:
 def annotated_png(
     image: Image.Image, *, view: str, side: str, landmarks: dict[str, Any], hanzi: bool = True
 ) -> bytes:
-    """The photo with the points, labels, ruler and orientation words, as PNG bytes.
+    """:func:`draw_annotated` as PNG bytes (the picture the learner downloads)."""
+    from .drawing import SCREEN_PNG
 
-    Drawn by matplotlib on a bare Figure (no pyplot state) in the course's colours.
+    fig = draw_annotated(image, view=view, side=side, landmarks=landmarks, hanzi=hanzi)
+    buffer = io.BytesIO()
+    fig.canvas.print_png(buffer, pil_kwargs=SCREEN_PNG["pil_kwargs"])
+    return buffer.getvalue()
+
+
+def draw_annotated(
+    image: Image.Image, *, view: str, side: str, landmarks: dict[str, Any], hanzi: bool = True
+):
+    """The photo with the points, labels, cun ruler and orientation words, on a new Figure.
+
+    Drawn by matplotlib on a bare Figure (no pyplot state) in the course's colours; point
+    markers carry ``gid`` = code, labels ``"label:<code>"``, the ruler ``"photo-ruler"``.
 
     Raises
     ------
@@ -201,7 +215,7 @@ def annotated_png(
     from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
 
-    from .drawing import LABEL_STYLE, POINT_STYLES, SCREEN_PNG, register_fonts
+    from .drawing import LABEL_STYLE, POINT_STYLES, register_fonts
 
     template = photo_template(view, side)
     frame = fit_frame(template, landmarks, image.size)
@@ -301,6 +315,7 @@ def annotated_png(
         0.02,
         0.99,
         words,
+        gid="photo-orientation",
         va="top",
         fontsize=size * 1.1,
         weight="bold",
@@ -316,10 +331,9 @@ def annotated_png(
         wrap=True,
         parse_math=False,
         color="#333333",
+        gid="photo-framing",
     )
-    buffer = io.BytesIO()
-    fig.canvas.print_png(buffer, pil_kwargs=SCREEN_PNG["pil_kwargs"])
-    return buffer.getvalue()
+    return fig
 
 
 # -- the widgets ----------------------------------------------------------------------------
