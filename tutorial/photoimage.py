@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -115,9 +116,14 @@ def read_photo(data: bytes | memoryview, name: str = "photo") -> LoadedPhoto:
             # JPEG: decode at 1/2, 1/4 or 1/8 scale straight away when that is big enough
             image.draft("RGB", (side, side))
             image.load()
+    except RoutineError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+        # Pillow refused it first; its message carries the claimed size in pixels
+        found = re.search(r"\((\d+) pixels\)", str(err))
+        mpx = f"{int(found.group(1)) / 1e6:.0f}" if found else "many"
         raise _refuse(
-            "bomb", name, width="?", height="?", mpx="?", limit=f"{max_pixels / 1e6:g}"
+            "bomb", name, width="?", height="?", mpx=mpx, limit=f"{max_pixels / 1e6:g}"
         ) from err
     except UnidentifiedImageError as err:
         key = "heic" if raw[4:8] == b"ftyp" and raw[8:12] in _HEIF_BRANDS else "not_image"
