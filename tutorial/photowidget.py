@@ -515,11 +515,9 @@ class PhotoOverlay(widgets.VBox):
         self.canvas.observe(self._on_click_change, "click")
         self.view, self.side = view, side
         self._set_handles()
-        reopened = False
+        self._refresh()
         if reopen:
-            reopened = self._reopen()
-        if not reopened:
-            self._refresh()
+            self._reopen()
 
     # -- public API
 
