@@ -56,11 +56,13 @@ def test_every_point_lands_within_0_3_cun_of_the_drawing(view, side, rotate, sca
     # clicks off by up to 2 px (about 0.1 cun at this size), as a careful learner's are
     clicks = _jitter(demo.landmarks, 2.0, seed=hash((view, side, rotate)) % 1000)
     frame = fit_frame(template, clicks, demo.size)
-    assert frame is not None and frame.width_fitted
+    assert frame is not None
+    assert frame.width_fitted
     assert frame.k == pytest.approx(width, rel=0.06)
     assert frame.cun_px == pytest.approx(demo.cun_px, rel=0.03)
     placed = {p.code: (p.u, p.v) for p in place_points(frame, template)}
-    assert set(placed) == set(demo.points) and placed
+    assert set(placed) == set(demo.points)
+    assert placed
     for code, where in placed.items():
         error = math.dist(where, demo.points[code]) / demo.cun_px
         assert error < TOLERANCE_CUN, (code, error)
@@ -113,9 +115,12 @@ def test_knee_and_ankle_alone_give_marks_with_the_drawn_width():
     demo = demo_leg_photo("lateral")
     clicks = {k: demo.landmarks[k] for k in ("knee", "ankle")}
     frame = fit_frame(photo_template("lateral"), clicks, demo.size)
-    assert frame is not None and not frame.width_fitted and frame.k == 1.0
+    assert frame is not None
+    assert not frame.width_fitted
+    assert frame.k == 1.0
     result = overlay("lateral", "right", clicks, demo.size)
-    assert result["status"] == "pending" and len(result["points"]) == len(demo.points)
+    assert result["status"] == "pending"
+    assert len(result["points"]) == len(demo.points)
     assert overlay("lateral", "right", {"knee": clicks["knee"]}, demo.size)["points"] == []
 
 
@@ -154,7 +159,8 @@ def test_a_practice_click_is_scored_in_cun_of_this_leg():
 def _refused(view: str, clicks: dict, size=(900, 1400)) -> RoutineError:
     with pytest.raises(RoutineError) as info:
         fit_frame(photo_template(view), clicks, size)
-    assert info.value.reason in str(info.value) and "your photo" in str(info.value)
+    assert info.value.reason in str(info.value)
+    assert "your photo" in str(info.value)
     return info.value
 
 
@@ -165,18 +171,21 @@ def lateral():
 
 def test_knee_and_ankle_on_one_spot_are_refused(lateral):
     error = _refused("lateral", {"knee": lateral["knee"], "ankle": lateral["knee"]})
-    assert error.key == "axis_short" and "0 pixels apart" in error.reason
+    assert error.key == "axis_short"
+    assert "0 pixels apart" in error.reason
 
 
 def test_an_ankle_above_the_knee_is_refused(lateral):
     ku, kv = lateral["knee"]
     error = _refused("lateral", {"knee": (ku, kv), "ankle": (ku + 400, kv - 200)})
-    assert error.key == "ankle_above" and "above the knee" in error.reason
+    assert error.key == "ankle_above"
+    assert "above the knee" in error.reason
 
 
 def test_swapped_knee_and_ankle_are_refused(lateral):
     error = _refused("lateral", {"knee": lateral["ankle"], "ankle": lateral["knee"]})
-    assert error.key == "swapped" and "Swap knee and ankle" in error.reason
+    assert error.key == "swapped"
+    assert "Swap knee and ankle" in error.reason
 
 
 def test_edges_on_one_spot_or_one_side_are_refused(lateral):
@@ -195,7 +204,8 @@ def test_edges_on_one_spot_or_one_side_are_refused(lateral):
 def test_edges_swapped_or_a_mirrored_photo_are_refused(lateral):
     clicks = {**lateral, "edge_a": lateral["edge_b"], "edge_b": lateral["edge_a"]}
     error = _refused("lateral", clicks)
-    assert error.key == "edges_wrong_side" and "mirrored" in error.reason
+    assert error.key == "edges_wrong_side"
+    assert "mirrored" in error.reason
     # the same clicks are right for the left leg seen from the outer side
     assert fit_frame(photo_template("lateral", "left"), clicks, (900, 1400)) is not None
 
@@ -204,7 +214,8 @@ def test_edges_above_the_knee_or_below_the_ankle_are_refused(lateral):
     du = np.subtract(lateral["ankle"], lateral["knee"])
     up = {k: tuple(np.subtract(lateral[k], du * 0.5)) for k in ("edge_a", "edge_b")}
     error = _refused("lateral", {**lateral, **up})
-    assert error.key == "edges_level" and "above the knee crease" in error.reason
+    assert error.key == "edges_level"
+    assert "above the knee crease" in error.reason
     down = {k: tuple(np.add(lateral[k], du * 1.0)) for k in ("edge_a", "edge_b")}
     assert "below the ankle" in _refused("lateral", {**lateral, **down}).reason
 
@@ -217,7 +228,8 @@ def test_an_impossible_width_is_refused(lateral):
         "edge_b": tuple(middle + (eb - middle) * 3),
     }
     error = _refused("lateral", {**lateral, **wide}, size=(2000, 2000))
-    assert error.key == "width" and "times as wide" in error.reason
+    assert error.key == "width"
+    assert "times as wide" in error.reason
 
 
 def test_non_numbers_are_refused(lateral):
@@ -229,8 +241,10 @@ def test_overlay_reports_a_refusal_as_data(lateral):
     result = overlay(
         "lateral", "right", {"knee": lateral["ankle"], "ankle": lateral["knee"]}, (900, 1400)
     )
-    assert result["status"] == "error" and result["key"] == "swapped"
-    assert result["field"] == "ankle" and result["points"] == []
+    assert result["status"] == "error"
+    assert result["key"] == "swapped"
+    assert result["field"] == "ankle"
+    assert result["points"] == []
 
 
 def test_every_message_and_view_text_is_in_the_data():

@@ -37,7 +37,8 @@ def _refused(data: bytes, key: str, name: str = "leg.jpg") -> RoutineError:
 
 def test_a_jpeg_is_read_as_rgb():
     photo = read_photo(_image_bytes(), "leg.jpg")
-    assert photo.size == (600, 900) and photo.image.mode == "RGB"
+    assert photo.size == (600, 900)
+    assert photo.image.mode == "RGB"
 
 
 def test_big_photos_are_downscaled_to_the_long_side_limit():
@@ -60,7 +61,8 @@ def test_exif_orientation_is_respected():
 @pytest.mark.parametrize(("fmt", "mode"), [("PNG", "RGBA"), ("WEBP", "RGB"), ("PNG", "RGB")])
 def test_png_and_webp_are_read(fmt, mode):
     photo = read_photo(_image_bytes((500, 700), fmt=fmt, mode=mode), f"leg.{fmt.lower()}")
-    assert photo.size == (500, 700) and photo.image.mode == "RGB"
+    assert photo.size == (500, 700)
+    assert photo.image.mode == "RGB"
 
 
 def test_an_empty_file_is_refused():
@@ -104,7 +106,8 @@ def test_a_decompression_bomb_is_refused_from_its_header(side):
     data = _png_header_only(side, side)
     assert len(data) < 200
     error = _refused(data, "bomb", "bomb.png")
-    assert "million pixels" in error.reason and "?" not in error.reason
+    assert "million pixels" in error.reason
+    assert "?" not in error.reason
 
 
 def test_a_tiny_picture_is_refused():
@@ -115,7 +118,8 @@ def test_a_tiny_picture_is_refused():
 def test_heic_without_a_reader_gets_a_message_saying_how_to_convert():
     data = struct.pack(">I", 24) + b"ftypheic" + b"\0\0\0\0" + b"mif1heic" + b"\0" * 200
     error = _refused(data, "heic", "IMG_0001.HEIC")
-    assert "Export it as JPEG" in error.reason and "pillow-heif" in error.reason
+    assert "Export it as JPEG" in error.reason
+    assert "pillow-heif" in error.reason
 
 
 def test_heic_support_is_said_honestly_on_screen():

@@ -59,19 +59,23 @@ def test_before_a_photo_it_asks_for_one_and_says_where_the_photo_goes():
 def test_clicks_are_asked_for_in_order_and_the_overlay_follows(demo):
     widget = PhotoOverlay(practice_path=None)
     assert widget.load_bytes(demo.png, "demo.png")
-    assert widget.status == "pending" and widget.canvas.image_size == [900, 1400]
+    assert widget.status == "pending"
+    assert widget.canvas.image_size == [900, 1400]
     spec = load_photo_settings()["views"]["lateral"]
     assert spec["knee_text"] in widget._instruction.value
     widget.set_landmarks(knee=demo.landmarks["knee"])
     assert spec["ankle_text"] in widget._instruction.value
     widget.set_landmarks(ankle=demo.landmarks["ankle"])
-    assert widget.status == "pending" and widget.canvas.overlay["points"]  # drawn width
+    assert widget.status == "pending"
+    assert widget.canvas.overlay["points"]
     widget.set_landmarks(edge_a=demo.landmarks["edge_a"], edge_b=demo.landmarks["edge_b"])
-    assert widget.status == "ok" and TEXT["done"] in widget._instruction.value
+    assert widget.status == "ok"
+    assert TEXT["done"] in widget._instruction.value
     for item in widget.canvas.overlay["points"]:
         error = math.dist((item["u"], item["v"]), demo.points[item["code"]]) / demo.cun_px
         assert error < 0.3
-        assert item["label"].startswith(item["code"]) and item["colour"].startswith("#")
+        assert item["label"].startswith(item["code"])
+        assert item["colour"].startswith("#")
     assert len(widget.canvas.overlay["ruler"]) == 17
     # a handle dragged (a browser sets the trait) moves the marks with it
     before = widget.canvas.overlay["points"][0]
@@ -93,9 +97,11 @@ def test_a_bad_click_shows_a_message_and_no_marks(demo):
     widget = _placed(PhotoOverlay(practice_path=None), demo)
     widget.set_landmarks(knee=demo.landmarks["ankle"], ankle=demo.landmarks["knee"])
     assert widget.status == "error"
-    assert "swapped" in widget.message and widget.canvas.overlay["points"] == []
+    assert "swapped" in widget.message
+    assert widget.canvas.overlay["points"] == []
     widget.swap_button.click()
-    assert widget.status == "ok" and widget.message == ""
+    assert widget.status == "ok"
+    assert widget.message == ""
 
 
 def test_a_bad_upload_shows_a_message_and_keeps_nothing():
@@ -113,7 +119,8 @@ def test_a_bad_upload_shows_a_message_and_keeps_nothing():
         }
     )
     assert "notes.txt is not an image" in widget.message
-    assert widget.photo is None and widget.status == "empty"
+    assert widget.photo is None
+    assert widget.status == "empty"
 
 
 def test_an_upload_over_the_limit_is_refused_by_its_size_alone():
@@ -129,24 +136,28 @@ def test_an_upload_over_the_limit_is_refused_by_its_size_alone():
 def test_turning_the_photo_swaps_its_sides_and_clears_the_clicks(demo):
     widget = _placed(PhotoOverlay(practice_path=None), demo)
     widget.turn_left.click()
-    assert widget.canvas.image_size == [1400, 900] and widget.landmarks == {}
+    assert widget.canvas.image_size == [1400, 900]
+    assert widget.landmarks == {}
 
 
 def test_save_keeps_the_photo_and_clicks_and_offers_the_picture(demo, home):
     widget = _placed(PhotoOverlay(practice_path=None, view="lateral"), demo)
     folder = widget.save()
-    assert folder == photo_folder() and folder.parent == home
+    assert folder == photo_folder()
+    assert folder.parent == home
     assert sorted(p.name for p in folder.iterdir()) == [
         "my-leg-clicks.json",
         "my-leg-points.png",
         "my-leg.jpg",
     ]
     png = widget.canvas.download_png
-    assert png.startswith(b"\x89PNG") and widget.canvas.download_name.endswith(".png")
+    assert png.startswith(b"\x89PNG")
+    assert widget.canvas.download_name.endswith(".png")
     kept = Image.open(folder / "my-leg.jpg")
     assert max(kept.size) <= 2048
     record = json.loads((folder / "my-leg-clicks.json").read_text())
-    assert record["view"] == "lateral" and set(record["landmarks"]) == {
+    assert record["view"] == "lateral"
+    assert set(record["landmarks"]) == {
         "knee",
         "ankle",
         "edge_a",
@@ -154,7 +165,8 @@ def test_save_keeps_the_photo_and_clicks_and_offers_the_picture(demo, home):
     }
     # next visit: a new widget reopens photo, view, leg and clicks
     again = PhotoOverlay(practice_path=None)
-    assert again.status == "ok" and again.message == TEXT["reopened"]
+    assert again.status == "ok"
+    assert again.message == TEXT["reopened"]
     assert again.canvas.image_size == [900, 1400]
     for name, (u, v) in widget.landmarks.items():
         assert again.landmarks[name] == pytest.approx([u, v], abs=0.01)
@@ -168,7 +180,9 @@ def test_forget_deletes_the_photo_and_clicks(demo):
     widget.save()
     widget.forget_button.click()
     assert list(photo_folder().iterdir()) == []
-    assert widget.photo is None and widget.canvas.photo == b"" and widget.status == "empty"
+    assert widget.photo is None
+    assert widget.canvas.photo == b""
+    assert widget.status == "empty"
     assert PhotoOverlay(practice_path=None).status == "empty"
 
 
@@ -178,8 +192,9 @@ def test_a_damaged_saved_record_gives_a_message_not_a_crash(demo):
     )
     (photo_folder() / "my-leg-clicks.json").write_text("{not json")
     widget = PhotoOverlay(practice_path=None)
-    assert widget.status == "empty" and "Forget my photo" in widget.message
-    with pytest.raises(tutorial.RoutineError, match="my-leg-clicks.json"):
+    assert widget.status == "empty"
+    assert "Forget my photo" in widget.message
+    with pytest.raises(tutorial.RoutineError, match=r"my-leg-clicks\.json"):
         load_saved_photo()
     assert forget_saved_photo() == ["my-leg.jpg", "my-leg-clicks.json"]
 
@@ -206,7 +221,8 @@ def test_left_leg_and_other_views_reset_the_clicks_handles(demo):
     widget = PhotoOverlay(practice_path=None)
     widget.side_buttons.value = "left"
     widget.view_buttons.value = "medial"
-    assert widget.side == "left" and widget.view == "medial"
+    assert widget.side == "left"
+    assert widget.view == "medial"
     texts = [h["text"] for h in widget.canvas.handles]
     assert texts[1] == load_photo_settings()["views"]["medial"]["ankle_text"]
 
@@ -216,9 +232,11 @@ def test_practice_on_the_photo_scores_in_cun_and_feeds_the_shared_store(demo, ho
     widget.practice_button.value = True
     assert widget.canvas.mode == "practice"
     code = widget._question_code
-    assert code in demo.points and f"Click where {code}" in widget._instruction.value
+    assert code in demo.points
+    assert f"Click where {code}" in widget._instruction.value
     u, v = demo.points[code]
-    assert widget.answer_practice(u, v) == "right" and widget.distance_cun < 0.3
+    assert widget.answer_practice(u, v) == "right"
+    assert widget.distance_cun < 0.3
     assert widget.canvas.practice["true"] == pytest.approx(list(demo.points[code]), abs=1)
     assert "How to find it by touch" in widget._verdict.value
     settings = load_quiz_settings()
@@ -235,9 +253,11 @@ def test_practice_on_the_photo_scores_in_cun_and_feeds_the_shared_store(demo, ho
     # the answers are in the same store lesson 6 reads
     saved = PracticeSession(path="default").summary(session=False)
     assert sum(s.attempts for s in saved) == 3
-    assert sum(s.right for s in saved) == 1 and sum(s.missed for s in saved) == 1
+    assert sum(s.right for s in saved) == 1
+    assert sum(s.missed for s in saved) == 1
     widget.practice_button.value = False
-    assert widget.canvas.mode == "place" and widget.canvas.practice == {}
+    assert widget.canvas.mode == "place"
+    assert widget.canvas.practice == {}
 
 
 def test_practice_needs_the_landmarks_first(demo):
@@ -251,4 +271,5 @@ def test_practice_needs_the_landmarks_first(demo):
 def test_the_course_drawing_stands_in_for_a_photo():
     widget = PhotoOverlay(practice_path=None, view="posterior", side="left")
     widget.demo_button.click()
-    assert widget.photo is not None and widget.status == "pending"
+    assert widget.photo is not None
+    assert widget.status == "pending"
