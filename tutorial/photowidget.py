@@ -65,6 +65,7 @@ _STATIC = Path(__file__).parent / "static"
 PHOTO_FORMAT = "calf-cramp-tutorial/photo-landmarks"
 PHOTO_VERSION = 1
 _FILES = {"photo": "my-leg.jpg", "clicks": "my-leg-clicks.json", "annotated": "my-leg-points.png"}
+_AUTO = {"width": "auto"}
 _VIEW_BUTTONS = (
     ("Outer side", "lateral"),
     ("Inner side", "medial"),
@@ -356,7 +357,9 @@ class PhotoCanvas(anywidget.AnyWidget):
     handles = traitlets.List([]).tag(sync=True)
     landmarks = traitlets.Dict({}).tag(sync=True)
     overlay = traitlets.Dict({}).tag(sync=True)
-    style = traitlets.Dict({}).tag(sync=True)
+    #: sizes and colours of the marks (``photo.toml [style]``); not ``style``, which
+    #: ipywidgets' front end reads as a reference to a style widget
+    look = traitlets.Dict({}).tag(sync=True)
     mode = traitlets.Unicode("place").tag(sync=True)
     enabled = traitlets.Bool(True).tag(sync=True)
     practice = traitlets.Dict({}).tag(sync=True)
@@ -431,7 +434,7 @@ class PhotoOverlay(widgets.VBox):
         self._question_code = ""
         style = dict(settings["style"])
         colours = style.pop("handle_colours")
-        self.canvas = PhotoCanvas(style=style)
+        self.canvas = PhotoCanvas(look=style)
         self._handle_colours = colours
         text = settings["text"]
         self._title = widgets.HTML(_p(text["title"], bold=True))
@@ -459,26 +462,40 @@ class PhotoOverlay(widgets.VBox):
         )
         self.view_buttons.observe(self._on_choice_change, "value")
         self.side_buttons.observe(self._on_choice_change, "value")
-        self.turn_left = widgets.Button(description="Turn photo left", icon="rotate-left")
-        self.turn_right = widgets.Button(description="Turn photo right", icon="rotate-right")
+        self.turn_left = widgets.Button(
+            description="Turn photo left", icon="rotate-left", layout=_AUTO
+        )
+        self.turn_right = widgets.Button(
+            description="Turn photo right", icon="rotate-right", layout=_AUTO
+        )
         self.turn_left.on_click(lambda _b: self._turn(90))
         self.turn_right.on_click(lambda _b: self._turn(-90))
         self._instruction = widgets.HTML("")
         self._instruction.add_class("calf-photo-instruction")
         self._message = widgets.HTML("")
         self._message.add_class("calf-photo-message")
-        self.restart_button = widgets.Button(description="Start the clicks again", icon="undo")
+        self.restart_button = widgets.Button(
+            description="Start the clicks again", icon="undo", layout=_AUTO
+        )
         self.restart_button.on_click(self._on_restart_click)
-        self.swap_button = widgets.Button(description="Swap knee and ankle", icon="exchange")
+        self.swap_button = widgets.Button(
+            description="Swap knee and ankle", icon="exchange", layout=_AUTO
+        )
         self.swap_button.on_click(self._on_swap_click)
         self.save_button = widgets.Button(
-            description="Save", icon="save", button_style="primary", tooltip="Save the picture"
+            description="Save",
+            icon="save",
+            button_style="primary",
+            tooltip="Save the picture and your clicks on this computer",
+            layout=_AUTO,
         )
         self.save_button.on_click(self._on_save_click)
-        self.forget_button = widgets.Button(description="Forget my photo", icon="trash")
+        self.forget_button = widgets.Button(
+            description="Forget my photo", icon="trash", layout=_AUTO
+        )
         self.forget_button.on_click(self._on_forget_click)
         self.practice_button = widgets.ToggleButton(
-            description="Practise on my photo", icon="crosshairs", value=False
+            description="Practise on my photo", icon="crosshairs", value=False, layout=_AUTO
         )
         self.practice_button.observe(self._on_practice_change, "value")
         self.next_button = widgets.Button(
@@ -496,8 +513,9 @@ class PhotoOverlay(widgets.VBox):
             self._how,
             widgets.HBox([self.upload, self.demo_button], layout=row),
             widgets.HBox([self.side_buttons, self.view_buttons], layout=row),
-            self._instruction,
-            self._message,
+            # one slot of steady height for what to do next and any message, so the photo
+            # does not jump under a finger that is dragging a handle
+            widgets.VBox([self._instruction, self._message], layout={"min_height": "4.8em"}),
             self.canvas,
             widgets.HBox(
                 [self.turn_left, self.turn_right, self.restart_button, self.swap_button],
@@ -771,7 +789,11 @@ class PhotoOverlay(widgets.VBox):
     def _refresh(self) -> None:
         """Recompute the overlay from the clicks and update every text."""
         self._show_message("")
+        has_photo = self.photo is not None
+        for button in (self.turn_left, self.turn_right, self.restart_button, self.swap_button):
+            button.disabled = not has_photo
         if self.photo is None:
+            self.save_button.disabled = self.practice_button.disabled = True
             self.status = "empty"
             self.canvas.overlay = {}
             self._instruction.value = _p(_text("no_photo"), bold=True)
@@ -786,6 +808,8 @@ class PhotoOverlay(widgets.VBox):
         result["ruler_label"] = "cun"
         self.canvas.overlay = result
         self.status = result["status"]
+        self.save_button.disabled = self.status != "ok"
+        self.practice_button.disabled = self.status != "ok" and not self.practice_button.value
         missing = [name for name in LANDMARK_ORDER if name not in self.landmarks]
         spec = load_photo_settings()["views"][self.view]
         if result["status"] == "error":

@@ -251,7 +251,7 @@ function render({ model, el }) {
     for (const group of Object.values(layers)) clear(group);
     if (!url) return;
     const s = perPx();
-    const style = model.get("style") || {};
+    const style = model.get("look") || {};
     const overlay = model.get("overlay") || {};
     const mode = model.get("mode");
     el.classList.toggle("calf-photo--practice", mode === "practice");
@@ -382,7 +382,7 @@ function render({ model, el }) {
     "change:handles": draw,
     "change:mode": draw,
     "change:practice": draw,
-    "change:style": draw,
+    "change:look": draw,
     "change:download_png": showDownload,
   };
   for (const [name, fn] of Object.entries(watched)) model.on(name, fn);
