@@ -214,7 +214,7 @@ def test_edges_above_the_knee_or_below_the_ankle_are_refused(lateral):
     du = np.subtract(lateral["ankle"], lateral["knee"])
     up = {k: tuple(np.subtract(lateral[k], du * 0.5)) for k in ("edge_a", "edge_b")}
     error = _refused("lateral", {**lateral, **up})
-    assert error.key == "edges_level"
+    assert error.key == "edges_above"
     assert "above the knee crease" in error.reason
     down = {k: tuple(np.add(lateral[k], du * 1.0)) for k in ("edge_a", "edge_b")}
     assert "below the ankle" in _refused("lateral", {**lateral, **down}).reason

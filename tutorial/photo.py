@@ -40,6 +40,7 @@ __all__ = [
     "load_photo_settings",
     "orientation_words",
     "overlay",
+    "photo_rules",
     "photo_template",
     "place_points",
     "ruler",
@@ -319,9 +320,9 @@ def fit_frame(
     top, bottom = template.profile[0][0], min(template.ankle[1], template.profile[-1][0])
     level = (ya + yb) / 2
     if level > top + 0.5:
-        raise _fail("edges_level", "edge_a", where="above the knee crease")
+        raise _fail("edges_above", "edge_a")
     if level < bottom - 0.5:
-        raise _fail("edges_level", "edge_a", where="below the ankle bone")
+        raise _fail("edges_below", "edge_a")
     k = 1.0
     current = first
     for _ in range(int(limits["width_iterations"])):
@@ -415,3 +416,21 @@ def overlay(
         k=round(frame.k, 4),
     )
     return result
+
+
+def photo_rules(view: str, side: str = "right") -> dict[str, Any]:
+    """What the browser's copy of the fit needs, as JSON data (``static/photo.js``).
+
+    The drawing side of the view (:meth:`PhotoTemplate.to_json`), the limits, the messages
+    and the view's words: the browser places the marks while a handle is dragged, and the
+    in-browser site can run the overlay with no Python at all.
+    """
+    settings = load_photo_settings()
+    spec = settings["views"][view]
+    return {
+        "template": photo_template(view, side).to_json(),
+        "limits": dict(settings["limits"]),
+        "messages": dict(settings["messages"]),
+        "view_name": spec["name"],
+        "edge_a_text": spec["edge_a_text"],
+    }

@@ -39,6 +39,7 @@ from .photo import (
     load_photo_settings,
     orientation_words,
     overlay,
+    photo_rules,
     photo_template,
     place_points,
     ruler,
@@ -356,7 +357,12 @@ class PhotoCanvas(anywidget.AnyWidget):
     alt = traitlets.Unicode("").tag(sync=True)
     handles = traitlets.List([]).tag(sync=True)
     landmarks = traitlets.Dict({}).tag(sync=True)
+    #: what the kernel computed (tutorial.photo.overlay); the browser draws the same from
+    #: ``rules`` (tutorial.photo.photo_rules) so that the marks follow a drag at once
     overlay = traitlets.Dict({}).tag(sync=True)
+    rules = traitlets.Dict({}).tag(sync=True)
+    #: per point code: ``{"label": "ST36 Zúsānlǐ", "colour": "#0072B2"}``
+    labels = traitlets.Dict({}).tag(sync=True)
     #: sizes and colours of the marks (``photo.toml [style]``); not ``style``, which
     #: ipywidgets' front end reads as a reference to a style widget
     look = traitlets.Dict({}).tag(sync=True)
@@ -730,6 +736,12 @@ class PhotoOverlay(widgets.VBox):
     # -- helpers
 
     def _set_handles(self) -> None:
+        points, colour = load_points(), _point_colour()
+        self.canvas.rules = photo_rules(self.view, self.side)
+        self.canvas.labels = {
+            code: {"label": points[code].label, "colour": colour}
+            for code, _x, _y in photo_template(self.view, self.side).points
+        }
         spec = load_photo_settings()["views"][self.view]
         short = load_photo_settings()["landmarks"]["short"]
         self.canvas.handles = [
@@ -805,7 +817,6 @@ class PhotoOverlay(widgets.VBox):
         for item in result["points"]:
             item["label"] = points[item["code"]].label
             item["colour"] = colour
-        result["ruler_label"] = "cun"
         self.canvas.overlay = result
         self.status = result["status"]
         self.save_button.disabled = self.status != "ok"

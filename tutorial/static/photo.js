@@ -17,6 +17,184 @@ function svgEl(name, attrs, parent) {
   return node;
 }
 
+// ---------------------------------------------------------------------------------------
+// The fit, a copy of tutorial.photo (fit_frame, place_points, ruler, orientation_words,
+// overlay) so that the marks follow a dragged handle at once and the in-browser site can
+// run the overlay with no Python. Its truth is the Python module: the shared cases in
+// tests/cases/photo.json are run through both (tests/test_photo_js.py).
+// `rules` is tutorial.photo.photo_rules(view, side): template, limits, messages, words.
+
+const cx = (re, im) => ({ re, im });
+const csub = (a, b) => cx(a.re - b.re, a.im - b.im);
+const cadd = (a, b) => cx(a.re + b.re, a.im + b.im);
+const cmul = (a, b) => cx(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re);
+const cdiv = (a, b) => {
+  const d = b.re * b.re + b.im * b.im;
+  return cx((a.re * b.re + a.im * b.im) / d, (a.im * b.re - a.re * b.im) / d);
+};
+const cabs = (a) => Math.hypot(a.re, a.im);
+
+class PhotoRefusal extends Error {
+  constructor(key, field, text) {
+    super(text);
+    this.key = key;
+    this.field = field;
+  }
+}
+
+function refuse(rules, key, field, values) {
+  const text = rules.messages[key].replace(/\{(\w+)\}/g, (_m, name) => String(values?.[name]));
+  return new PhotoRefusal(key, field, text);
+}
+
+// Python's f"{x:.Nf}" (round half to even on the exact binary value, as toFixed does)
+const fixed = (x, n) => x.toFixed(n);
+
+function edgesAt(template, y) {
+  const rows = template.profile; // y descending
+  const n = rows.length;
+  const top = rows[0][0];
+  const bottom = rows[n - 1][0];
+  const yy = Math.min(Math.max(y, bottom), top);
+  for (let i = 0; i < n - 1; i += 1) {
+    const [y0, l0, r0] = rows[i];
+    const [y1, l1, r1] = rows[i + 1];
+    if (yy <= y0 && yy >= y1) {
+      const t = y0 === y1 ? 0 : (y0 - yy) / (y0 - y1);
+      return [l0 + t * (l1 - l0), r0 + t * (r1 - r0)];
+    }
+  }
+  return [rows[n - 1][1], rows[n - 1][2]];
+}
+
+function makeFrame(a, b, k, fitted) {
+  return {
+    a,
+    b,
+    k,
+    fitted,
+    cunPx: cabs(a),
+    toImage(x, y) {
+      const z = cadd(cmul(a, cx(k * x, y)), b);
+      return [z.re, -z.im];
+    },
+    toLeg(u, v) {
+      const w = cdiv(csub(cx(u, -v), b), a);
+      return [w.re / k, w.im];
+    },
+  };
+}
+
+export function fitFrame(rules, landmarks, size) {
+  const { template, limits } = rules;
+  const knee = landmarks.knee;
+  const ankle = landmarks.ankle;
+  if (!knee || !ankle) return null;
+  const du = ankle[0] - knee[0];
+  const dv = ankle[1] - knee[1];
+  const length = Math.hypot(du, dv);
+  const longSide = Math.max(size[0], size[1]);
+  if (length < limits.min_axis_fraction * longSide) {
+    throw refuse(rules, "axis_short", "ankle", { px: fixed(length, 0) });
+  }
+  const tilt = (Math.atan2(Math.abs(du), dv) * 180) / Math.PI;
+  if (tilt > limits.swapped_tilt_deg) throw refuse(rules, "swapped", "ankle");
+  if (tilt > limits.max_tilt_deg) throw refuse(rules, "ankle_above", "ankle");
+  const qKnee = cx(knee[0], -knee[1]);
+  const qAnkle = cx(ankle[0], -ankle[1]);
+  const frame = (k, fitted) => {
+    const pKnee = cx(k * template.knee[0], template.knee[1]);
+    const pAnkle = cx(k * template.ankle[0], template.ankle[1]);
+    const a = cdiv(csub(qAnkle, qKnee), csub(pAnkle, pKnee));
+    return makeFrame(a, csub(qKnee, cmul(a, pKnee)), k, fitted);
+  };
+  const first = frame(1.0, false);
+  const edgeA = landmarks.edge_a;
+  const edgeB = landmarks.edge_b;
+  if (!edgeA || !edgeB) return first;
+  if (Math.hypot(edgeA[0] - edgeB[0], edgeA[1] - edgeB[1]) < 0.01 * longSide) {
+    throw refuse(rules, "edges_same", "edge_b");
+  }
+  const sideA = du * (edgeA[1] - knee[1]) - dv * (edgeA[0] - knee[0]);
+  const sideB = du * (edgeB[1] - knee[1]) - dv * (edgeB[0] - knee[0]);
+  if (sideA * sideB >= 0) throw refuse(rules, "edges_one_side", "edge_b");
+  let [xa, ya] = first.toLeg(edgeA[0], edgeA[1]);
+  let [xb, yb] = first.toLeg(edgeB[0], edgeB[1]);
+  if ((xa - xb) * template.edge_a_sign < 0) {
+    throw refuse(rules, "edges_wrong_side", "edge_a", {
+      side: template.side,
+      view: rules.view_name,
+      edge_a: rules.edge_a_text.split(",")[0],
+    });
+  }
+  const rows = template.profile;
+  const top = rows[0][0];
+  const bottom = Math.min(template.ankle[1], rows[rows.length - 1][0]);
+  const level = (ya + yb) / 2;
+  if (level > top + 0.5) throw refuse(rules, "edges_above", "edge_a");
+  if (level < bottom - 0.5) throw refuse(rules, "edges_below", "edge_a");
+  let k = 1.0;
+  let current = first;
+  for (let i = 0; i < limits.width_iterations; i += 1) {
+    [xa, ya] = current.toLeg(edgeA[0], edgeA[1]);
+    [xb, yb] = current.toLeg(edgeB[0], edgeB[1]);
+    const [left, right] = edgesAt(template, (ya + yb) / 2);
+    const kNew = (Math.abs(xa - xb) * k) / (right - left);
+    current = frame(kNew, true);
+    if (Math.abs(kNew - k) < 1e-9) break;
+    k = kNew;
+  }
+  if (!(limits.min_width_factor <= current.k && current.k <= limits.max_width_factor)) {
+    throw refuse(rules, "width", "edge_b", { factor: fixed(current.k, 1) });
+  }
+  return current;
+}
+
+export function orientationWords(frame) {
+  const z = cmul(frame.a, cx(0, 1));
+  const du = z.re / cabs(z);
+  const dv = -z.im / cabs(z);
+  if (Math.abs(dv) >= Math.abs(du)) return dv < 0 ? "top" : "bottom";
+  return du < 0 ? "left" : "right";
+}
+
+// The same data as tutorial.photo.overlay (unrounded): what the overlay draws.
+export function computeOverlay(rules, landmarks, size) {
+  const result = {
+    status: "pending",
+    message: "",
+    field: "",
+    key: "",
+    points: [],
+    ruler: [],
+    knee_at: "",
+    cun_px: 0,
+    k: 1,
+  };
+  let frame;
+  try {
+    frame = fitFrame(rules, landmarks, size);
+  } catch (error) {
+    if (!(error instanceof PhotoRefusal)) throw error;
+    return { ...result, status: "error", message: error.message, field: error.field, key: error.key };
+  }
+  if (!frame) return result;
+  const { template } = rules;
+  result.status = frame.fitted ? "ok" : "pending";
+  result.points = template.points.map(([code, x, y]) => {
+    const [u, v] = frame.toImage(x, y);
+    return { code, u, v };
+  });
+  for (let n = 0; n <= 16; n += 1) {
+    const [u, v] = frame.toImage(template.ruler_x, -n);
+    result.ruler.push([n, u, v]);
+  }
+  result.knee_at = orientationWords(frame);
+  result.cun_px = frame.cunPx;
+  result.k = frame.k;
+  return result;
+}
+
 function render({ model, el }) {
   el.classList.add("calf-photo");
   const stage = document.createElement("div");
@@ -130,7 +308,7 @@ function render({ model, el }) {
       layers.ruler,
       first[1] - nx * 0.4 * cunPx,
       first[2] - ny * 0.4 * cunPx - 1.6 * px,
-      overlay.ruler_label || "cun",
+      style.ruler_label || "cun",
       px,
       { "text-anchor": "middle" },
     );
@@ -247,12 +425,27 @@ function render({ model, el }) {
     }
   }
 
+  // computed here from the shown handles, so the marks follow a drag without waiting for
+  // the kernel; the kernel computes the same (tests/cases/photo.json) for its messages
+  function currentOverlay() {
+    const rules = model.get("rules");
+    if (!rules || !rules.template) return {};
+    const overlay = computeOverlay(rules, local, [size().w, size().h]);
+    const labels = model.get("labels") || {};
+    overlay.points = overlay.points.map((p) => ({
+      ...p,
+      label: labels[p.code] ? labels[p.code].label : p.code,
+      colour: labels[p.code] ? labels[p.code].colour : "#0072B2",
+    }));
+    return overlay;
+  }
+
   function draw() {
     for (const group of Object.values(layers)) clear(group);
     if (!url) return;
     const s = perPx();
     const style = model.get("look") || {};
-    const overlay = model.get("overlay") || {};
+    const overlay = currentOverlay();
     const mode = model.get("mode");
     el.classList.toggle("calf-photo--practice", mode === "practice");
     const knee = local.knee;
@@ -378,7 +571,8 @@ function render({ model, el }) {
     "change:image_size": showPhoto,
     "change:alt": showPhoto,
     "change:landmarks": onLandmarks,
-    "change:overlay": draw,
+    "change:rules": draw,
+    "change:labels": draw,
     "change:handles": draw,
     "change:mode": draw,
     "change:practice": draw,
