@@ -19,6 +19,7 @@ import math
 import re
 import warnings
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -177,6 +178,26 @@ class DemoPhoto:
     cun_px: float
 
 
+@cache
+def _drawn_view(view: str) -> tuple[bytes, np.ndarray]:
+    """The right leg's ``view`` drawn once (PNG) and its data-to-pixel map (3x3, y up)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from .drawing import draw_leg
+
+    fig = Figure(figsize=(4.0, 7.0), dpi=100, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    draw_leg(view, side="right", labels=False, ax=ax)
+    ax.set_title("")
+    buffer = io.BytesIO()
+    fig.canvas.print_png(buffer)
+    # equal aspect, no rotation: transData is affine; keep it as a matrix
+    matrix = ax.transData.get_affine().get_matrix().copy()
+    return buffer.getvalue(), matrix
+
+
 def demo_leg_photo(
     view: str = "lateral",
     *,
@@ -200,25 +221,12 @@ def demo_leg_photo(
         The PNG, and in its pixels: the four landmarks the overlay asks for (the edges at
         ``edge_level_cun``) and every point of the view as drawn.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from .drawing import draw_leg
-
-    dpi = 100
-    fig = Figure(figsize=(4.0, 7.0), dpi=dpi, facecolor="white")
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-    draw_leg(view, side="right", labels=False, ax=ax)
-    ax.set_title("")
-    buffer = io.BytesIO()
-    fig.canvas.print_png(buffer)
-    drawn = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    png, matrix_in = _drawn_view(view)
+    drawn = Image.open(io.BytesIO(png)).convert("RGB")
     height_in = drawn.size[1]
-    to_pixels = ax.transData  # data -> display (origin bottom left)
 
     def data_to_px(x: float, y: float) -> np.ndarray:
-        px, py = to_pixels.transform((x, y))
+        px, py, _ = matrix_in @ (x, y, 1.0)
         return np.array([px, height_in - py, 1.0])
 
     # the map drawing pixels -> output pixels, as a 3x3 matrix

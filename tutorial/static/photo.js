@@ -325,7 +325,15 @@ function render({ model, el }) {
     for (const point of order) {
       const y = Math.max(point.v, lastY + 1.25 * px);
       lastY = y;
-      const dx = (toRight ? 1 : -1) * 16 * s;
+      let dx = (toRight ? 1 : -1) * 16 * s;
+      // a label never starts under a landmark handle: it moves past the handle
+      const r = (style.handle_px || 11) * s;
+      for (const at of Object.values(local)) {
+        const ahead = toRight ? at[0] - point.u : point.u - at[0];
+        if (Math.abs(at[1] - y) < 1.6 * r && ahead > -r && ahead < Math.abs(dx) + r) {
+          dx = (toRight ? 1 : -1) * (ahead + 1.6 * r);
+        }
+      }
       svgEl(
         "line",
         {
