@@ -217,8 +217,14 @@ def test_the_annotated_picture_has_the_points_labels_ruler_and_orientation(demo)
     assert Image.open(io.BytesIO(png)).size[0] == 900
 
 
-def test_left_leg_and_other_views_reset_the_clicks_handles(demo):
-    widget = PhotoOverlay(practice_path=None)
+def test_another_view_asks_for_its_own_clicks(demo):
+    widget = _placed(PhotoOverlay(practice_path=None), demo)
+    widget.side_buttons.value = "left"  # the same clicks, read for the other leg
+    assert widget.landmarks
+    assert widget.status == "error"  # the front edge is now on the wrong side
+    widget.side_buttons.value = "right"
+    widget.view_buttons.value = "anterior"
+    assert widget.landmarks == {}
     widget.side_buttons.value = "left"
     widget.view_buttons.value = "medial"
     assert widget.side == "left"

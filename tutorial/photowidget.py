@@ -676,12 +676,17 @@ class PhotoOverlay(widgets.VBox):
         self.load_bytes(demo.png, "the course's drawing")
 
     @_shows_errors
-    def _on_choice_change(self, _change: dict[str, Any]) -> None:
+    def _on_choice_change(self, change: dict[str, Any]) -> None:
+        new_view = self.view_buttons.value != self.view
         self.view, self.side = self.view_buttons.value, self.side_buttons.value
         self.practice_button.value = False
         self._session = None
         self._set_handles()
-        self._refresh()
+        if new_view and self.canvas.landmarks:
+            # each view asks for other landmarks (the knee spot differs): click them again
+            self.canvas.landmarks = {}
+        else:
+            self._refresh()
 
     @_shows_errors
     def _on_landmarks_change(self, _change: dict[str, Any]) -> None:
