@@ -121,7 +121,7 @@ def test_upload_click_drag_save_and_practise_in_jupyterlab(
     # save: the picture comes back as a download made in the browser (a blob: link)
     widget.get_by_role("button", name="Save").click()
     link = widget.locator("a.calf-photo__download")
-    expect(link).to_be_visible()
+    expect(link).to_be_visible(timeout=30_000)  # the kernel draws the PNG first
     assert link.get_attribute("href").startswith("blob:")
     with page.expect_download() as info:
         link.click()
@@ -137,7 +137,7 @@ def test_upload_click_drag_save_and_practise_in_jupyterlab(
     expect(widget.locator("circle.calf-photo__point")).to_have_count(0)  # no answers shown
     page.mouse.click(*_page_xy(svg, demo.size, demo.points[code]))
     expect(widget.locator(".calf-photo-verdict")).to_contain_text(
-        load_quiz_settings().text["right"]
+        load_quiz_settings().text["right"], timeout=20_000
     )
     expect(widget.locator(".calf-photo__true")).to_have_count(1)
     _shot(widget, "photo-practice-lab.png")
