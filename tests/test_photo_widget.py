@@ -279,3 +279,14 @@ def test_the_course_drawing_stands_in_for_a_photo():
     widget.demo_button.click()
     assert widget.photo is not None
     assert widget.status == "pending"
+
+
+def test_the_browser_state_is_plain_json_for_a_page_without_a_kernel():
+    from tutorial.photowidget import browser_state
+
+    state = browser_state("medial", "left")
+    assert json.loads(json.dumps(state)) == state
+    assert [h["id"] for h in state["handles"]] == ["knee", "ankle", "edge_a", "edge_b"]
+    assert state["rules"]["template"]["side"] == "left"
+    assert state["labels"]["KI3"]["label"] == "KI3 Tàixī"
+    assert state["texts"]["done"] == TEXT["done"]

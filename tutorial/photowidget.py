@@ -53,6 +53,7 @@ __all__ = [
     "PhotoCanvas",
     "PhotoOverlay",
     "annotated_png",
+    "browser_state",
     "draw_annotated",
     "forget_saved_photo",
     "load_saved_photo",
@@ -338,6 +339,45 @@ def draw_annotated(
     return fig
 
 
+def browser_state(view: str = "lateral", side: str = "right") -> dict[str, Any]:
+    """Everything ``static/photo.js`` needs for ``view`` of the ``side`` leg, as JSON data.
+
+    The widget sends this to the browser; the in-browser site (no kernel) can write it to a
+    JSON file at build time and mount the same front end with ``createLocalModel(state)``,
+    adding only the photo's bytes (``photo``) and size (``image_size``). ``standalone``
+    makes the front end show the next click and any message itself.
+    """
+    settings = load_photo_settings()
+    spec = settings["views"][view]
+    short = settings["landmarks"]["short"]
+    look = dict(settings["style"])
+    colours = look.pop("handle_colours")
+    points, colour = load_points(), _point_colour()
+    return {
+        "rules": photo_rules(view, side),
+        "labels": {
+            code: {"label": points[code].label, "colour": colour}
+            for code, _x, _y in photo_template(view, side).points
+        },
+        "handles": [
+            {
+                "id": name,
+                "short": short[name],
+                "colour": colours[name],
+                "text": spec[f"{name}_text"],
+            }
+            for name in LANDMARK_ORDER
+        ],
+        "look": look,
+        "texts": {key: settings["text"][key] for key in ("next_click", "done", "no_photo")},
+        "landmarks": {},
+        "mode": "place",
+        "enabled": True,
+        "practice": {},
+        "standalone": False,
+    }
+
+
 # -- the widgets ----------------------------------------------------------------------------
 
 
@@ -361,6 +401,9 @@ class PhotoCanvas(anywidget.AnyWidget):
     #: ``rules`` (tutorial.photo.photo_rules) so that the marks follow a drag at once
     overlay = traitlets.Dict({}).tag(sync=True)
     rules = traitlets.Dict({}).tag(sync=True)
+    #: the front end shows the next click and messages itself (no kernel: the static site)
+    standalone = traitlets.Bool(False).tag(sync=True)
+    texts = traitlets.Dict({}).tag(sync=True)
     #: per point code: ``{"label": "ST36 Zúsānlǐ", "colour": "#0072B2"}``
     labels = traitlets.Dict({}).tag(sync=True)
     #: sizes and colours of the marks (``photo.toml [style]``); not ``style``, which
@@ -438,10 +481,7 @@ class PhotoOverlay(widgets.VBox):
         self._seed = seed
         self._session = None
         self._question_code = ""
-        style = dict(settings["style"])
-        colours = style.pop("handle_colours")
-        self.canvas = PhotoCanvas(look=style)
-        self._handle_colours = colours
+        self.canvas = PhotoCanvas(look=browser_state(view, side)["look"])
         text = settings["text"]
         self._title = widgets.HTML(_p(text["title"], bold=True))
         self._privacy = widgets.HTML(_p(text["privacy"], small=True, colour="#1B5E20"))
@@ -741,23 +781,11 @@ class PhotoOverlay(widgets.VBox):
     # -- helpers
 
     def _set_handles(self) -> None:
-        points, colour = load_points(), _point_colour()
-        self.canvas.rules = photo_rules(self.view, self.side)
-        self.canvas.labels = {
-            code: {"label": points[code].label, "colour": colour}
-            for code, _x, _y in photo_template(self.view, self.side).points
-        }
-        spec = load_photo_settings()["views"][self.view]
-        short = load_photo_settings()["landmarks"]["short"]
-        self.canvas.handles = [
-            {
-                "id": name,
-                "short": short[name],
-                "colour": self._handle_colours[name],
-                "text": spec[f"{name}_text"],
-            }
-            for name in LANDMARK_ORDER
-        ]
+        state = browser_state(self.view, self.side)
+        with self.canvas.hold_sync():
+            self.canvas.rules = state["rules"]
+            self.canvas.labels = state["labels"]
+            self.canvas.handles = state["handles"]
 
     def _set_photo(self, photo: LoadedPhoto, landmarks: dict[str, Any] | None = None) -> None:
         self.photo = photo

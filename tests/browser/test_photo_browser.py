@@ -8,6 +8,8 @@ within 0.3 cun of where the drawing has it.
 
 from __future__ import annotations
 
+import base64
+import json
 import math
 import os
 from pathlib import Path
@@ -17,11 +19,13 @@ from playwright.sync_api import expect
 
 from tutorial.photo import LANDMARK_ORDER, load_photo_settings
 from tutorial.photoimage import demo_leg_photo
+from tutorial.photowidget import browser_state
 from tutorial.practice import load_quiz_settings
 
 pytestmark = pytest.mark.browser
 
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+STATIC = Path(__file__).resolve().parents[2] / "tutorial" / "static"
 MESSAGES = load_photo_settings()["messages"]
 
 
@@ -163,3 +167,48 @@ def test_the_course_drawing_takes_clicks_in_voila(voila_server, lab_page, make_n
     _click_landmarks(page, widget, demo)
     _check_points(page, widget, demo)
     expect(widget.locator(".calf-photo-instruction")).to_contain_text("All landmarks placed")
+
+
+def test_the_front_end_runs_without_a_kernel(browser):
+    """What the in-browser site mounts: photo.js with a local model, no Python at all."""
+    demo = demo_leg_photo("medial", side="left", rotate_deg=-20.0, scale=0.8, width_factor=0.9)
+    state = {
+        **browser_state("medial", "left"),
+        "image_size": list(demo.size),
+        "standalone": True,
+    }
+    photo = base64.b64encode(demo.png).decode("ascii")
+    context = browser.new_context(viewport={"width": 1000, "height": 1500})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.set_content("<!doctype html><html><body><div id='host'></div></body></html>")
+    page.add_style_tag(content=(STATIC / "photo.css").read_text(encoding="utf-8"))
+    mount = f"""
+const state = {json.dumps(state)};
+const photo = Uint8Array.from(atob("{photo}"), (c) => c.charCodeAt(0));
+window.photoModel = createLocalModel({{ ...state, photo }});
+render({{ model: window.photoModel, el: document.getElementById("host") }});
+"""
+    page.add_script_tag(
+        content=(STATIC / "photo.js").read_text(encoding="utf-8") + mount, type="module"
+    )
+    widget = page.locator("#host")
+    image = widget.locator(".calf-photo__img")
+    page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=image.element_handle())
+    status = widget.locator(".calf-photo__status")
+    spec = load_photo_settings()["views"]["medial"]
+    expect(status).to_contain_text(spec["knee_text"])
+    _click_landmarks(page, widget, demo)
+    _check_points(page, widget, demo)
+    expect(status).to_have_text(load_photo_settings()["text"]["done"])
+    # a wrong click gets the same plain message as in the kernel
+    page.evaluate(
+        "() => { const m = window.photoModel; const l = m.get('landmarks');"
+        " m.set('landmarks', { ...l, knee: l.ankle, ankle: l.knee }); }"
+    )
+    expect(status).to_have_text(MESSAGES["swapped"])
+    expect(widget.locator("circle.calf-photo__point")).to_have_count(0)
+    assert errors == []
+    context.close()

@@ -195,6 +195,29 @@ export function computeOverlay(rules, landmarks, size) {
   return result;
 }
 
+// A stand-in for the widget model when there is no kernel (the in-browser site): the same
+// get/set/on/off/save_changes, holding tutorial.photowidget.browser_state(view, side) plus
+// the photo's bytes (`photo`, JPEG or PNG) and `image_size` ([width, height]).
+export function createLocalModel(state) {
+  const values = { standalone: true, ...state };
+  const handlers = {};
+  return {
+    get: (name) => values[name],
+    set(name, value) {
+      const changed = values[name] !== value;
+      values[name] = value;
+      if (changed) for (const fn of handlers[`change:${name}`] || []) fn();
+    },
+    on(event, fn) {
+      (handlers[event] = handlers[event] || []).push(fn);
+    },
+    off(event, fn) {
+      handlers[event] = (handlers[event] || []).filter((f) => f !== fn);
+    },
+    save_changes() {},
+  };
+}
+
 function render({ model, el }) {
   el.classList.add("calf-photo");
   const stage = document.createElement("div");
@@ -210,6 +233,10 @@ function render({ model, el }) {
   stage.appendChild(img);
   stage.appendChild(svg);
   el.appendChild(stage);
+  // without a kernel the front end says itself what to click next (plain text)
+  const status = document.createElement("p");
+  status.className = "calf-photo__status";
+  el.insertBefore(status, stage);
   const link = document.createElement("a");
   link.className = "calf-photo__download";
   link.style.display = "none";
@@ -448,8 +475,25 @@ function render({ model, el }) {
     return overlay;
   }
 
+  function showStatus(overlay) {
+    const texts = model.get("texts") || {};
+    status.style.display = model.get("standalone") ? "" : "none";
+    status.classList.toggle("calf-photo__status--error", overlay.status === "error");
+    if (!url) {
+      status.textContent = texts.no_photo || "";
+    } else if (overlay.status === "error") {
+      status.textContent = overlay.message;
+    } else {
+      const next = (model.get("handles") || []).find((h) => !local[h.id]);
+      status.textContent = next
+        ? (texts.next_click || "{what}").replace("{what}", next.text)
+        : texts.done || "";
+    }
+  }
+
   function draw() {
     for (const group of Object.values(layers)) clear(group);
+    showStatus(url ? currentOverlay() : {});
     if (!url) return;
     const s = perPx();
     const style = model.get("look") || {};
@@ -581,6 +625,7 @@ function render({ model, el }) {
     "change:landmarks": onLandmarks,
     "change:rules": draw,
     "change:labels": draw,
+    "change:standalone": draw,
     "change:handles": draw,
     "change:mode": draw,
     "change:practice": draw,
