@@ -203,6 +203,15 @@ render({{ model: window.photoModel, el: document.getElementById("host") }});
     _click_landmarks(page, widget, demo)
     _check_points(page, widget, demo)
     expect(status).to_have_text(load_photo_settings()["text"]["done"])
+    # the keyboard moves a focused handle, and the focus stays on it
+    before = page.evaluate("() => window.photoModel.get('landmarks').knee[1]")
+    widget.locator("[data-handle='knee']").focus()
+    for _ in range(3):
+        page.keyboard.press("Shift+ArrowDown")
+    after = page.evaluate("() => window.photoModel.get('landmarks').knee[1]")
+    assert after > before + 20
+    focused = page.evaluate("() => document.activeElement.getAttribute('data-handle')")
+    assert focused == "knee"
     # a wrong click gets the same plain message as in the kernel
     page.evaluate(
         "() => { const m = window.photoModel; const l = m.get('landmarks');"

@@ -246,6 +246,8 @@ function render({ model, el }) {
   let downloadUrl = null;
   let local = { ...model.get("landmarks") }; // shown positions (ahead of the kernel mid-drag)
   let dragging = null;
+  let focused = null; // the handle that has the keyboard focus, kept across redraws
+  let redrawing = false;
   let lastSent = 0;
   let pendingSend = null;
 
@@ -404,7 +406,13 @@ function render({ model, el }) {
       if (!at) continue;
       const group = svgEl(
         "g",
-        { class: "calf-photo__handle", "data-handle": handle.id, tabindex: 0 },
+        {
+          class: "calf-photo__handle",
+          "data-handle": handle.id,
+          tabindex: 0,
+          role: "button",
+          "aria-label": `${handle.short}: ${handle.text}`,
+        },
         layers.handles,
       );
       svgEl(
@@ -424,6 +432,11 @@ function render({ model, el }) {
       text(group, at[0] + r + 4 * s, at[1] - r, handle.short, style.label_px * 0.9 * s, {
         "stroke-width": 3 * s,
       });
+    }
+    // redrawing replaced the elements: give the keyboard focus back to the same handle
+    if (focused) {
+      const again = layers.handles.querySelector(`[data-handle="${focused}"]`);
+      if (again) again.focus();
     }
   }
 
@@ -492,7 +505,9 @@ function render({ model, el }) {
   }
 
   function draw() {
+    redrawing = true; // removing a focused handle is not the user leaving it
     for (const group of Object.values(layers)) clear(group);
+    redrawing = false;
     showStatus(url ? currentOverlay() : {});
     if (!url) return;
     const s = perPx();
@@ -589,6 +604,21 @@ function render({ model, el }) {
     draw();
   }
 
+  // arrow keys move the focused handle (Shift: ten times further), for keyboard users
+  function onKey(event) {
+    const handle = event.target.closest ? event.target.closest("[data-handle]") : null;
+    const steps = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    if (!handle || !steps[event.key]) return;
+    const id = handle.getAttribute("data-handle");
+    const step = (event.shiftKey ? 10 : 1) * perPx();
+    const [du, dv] = steps[event.key];
+    local[id] = [local[id][0] + du * step, local[id][1] + dv * step];
+    focused = id;
+    event.preventDefault();
+    send(performance.now());
+    draw();
+  }
+
   function onLandmarks() {
     if (!dragging) local = { ...model.get("landmarks") };
     draw();
@@ -612,6 +642,10 @@ function render({ model, el }) {
   }
 
   svg.addEventListener("pointerdown", onDown);
+  svg.addEventListener("keydown", onKey);
+  svg.addEventListener("focusout", (event) => {
+    if (!redrawing && !svg.contains(event.relatedTarget)) focused = null;
+  });
   svg.addEventListener("pointermove", onMove);
   svg.addEventListener("pointerup", onUp);
   svg.addEventListener("pointercancel", onUp);
