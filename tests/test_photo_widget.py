@@ -266,9 +266,12 @@ def test_practice_on_the_photo_scores_in_cun_and_feeds_the_shared_store(demo, ho
     assert widget.canvas.practice == {}
 
 
-def test_practice_needs_the_landmarks_first(demo):
+def test_practice_and_saving_need_the_landmarks_first(demo):
     widget = PhotoOverlay(practice_path=None)
     widget.load_bytes(demo.png, "demo.png")
+    assert widget.save_button.disabled
+    assert widget.save() is None
+    assert widget.message == TEXT["save_needs_frame"]
     widget.practice_button.value = True
     assert widget.practice_button.value is False
     assert widget.message == TEXT["practice_needs_frame"]

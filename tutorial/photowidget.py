@@ -612,7 +612,7 @@ class PhotoOverlay(widgets.VBox):
     def save(self) -> Path | None:
         """Save the photo, clicks and annotated picture, and offer the picture for download."""
         if self.photo is None or self.status != "ok":
-            self._show_message(_text("practice_needs_frame"))
+            self._show_message(_text("save_needs_frame"))
             return None
         png = annotated_png(
             self.photo.image, view=self.view, side=self.side, landmarks=self.landmarks
