@@ -293,3 +293,16 @@ def test_the_browser_state_is_plain_json_for_a_page_without_a_kernel():
     assert state["rules"]["template"]["side"] == "left"
     assert state["labels"]["KI3"]["label"] == "KI3 Tàixī"
     assert state["texts"]["done"] == TEXT["done"]
+
+
+def test_unreadable_saved_progress_is_said_and_left_alone(demo):
+    from tutorial.practice import default_progress_path
+
+    path = default_progress_path()
+    path.write_text("{broken")
+    widget = _placed(PhotoOverlay(seed=1), demo)
+    widget.practice_button.value = True
+    assert "progress.json" in widget.message
+    code = widget._question_code
+    assert widget.answer_practice(*demo.points[code]) == "right"
+    assert path.read_text() == "{broken"  # never overwritten

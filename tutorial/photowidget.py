@@ -651,6 +651,8 @@ class PhotoOverlay(widgets.VBox):
                 side=self.side,
                 on_bad_file="keep",
             )
+            if self._session.load_error:  # saved progress unreadable: answers stay in memory
+                self._show_message(self._session.load_error)
         question = self._session.next_question("locate")
         self._question_code = question.code
         point = load_points()[question.code]
