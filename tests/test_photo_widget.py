@@ -306,3 +306,12 @@ def test_unreadable_saved_progress_is_said_and_left_alone(demo):
     code = widget._question_code
     assert widget.answer_practice(*demo.points[code]) == "right"
     assert path.read_text() == "{broken"  # never overwritten
+
+
+def test_a_sideways_photo_gets_a_tip_to_turn_it():
+    demo = demo_leg_photo("lateral", rotate_deg=90, scale=0.7)
+    widget = _placed(PhotoOverlay(practice_path=None), demo)
+    assert widget.status == "ok"
+    assert "the knee is at the left of this photo" in widget._instruction.value
+    widget.turn_right.click()  # turned clockwise: the knee comes to the top
+    assert widget.landmarks == {}

@@ -867,6 +867,10 @@ class PhotoOverlay(widgets.VBox):
             self._instruction.value = _p(step + _text("next_click", what=what), bold=True)
         else:
             self._instruction.value = _p(_text("done"), bold=True)
+            if result["status"] == "ok" and result["knee_at"] != "top":
+                self._instruction.value += _p(
+                    _text("turn_tip", knee_at=result["knee_at"]), small=True
+                )
         if result["status"] == "ok":
             words = _text(
                 "orientation",
