@@ -133,7 +133,8 @@ def read_photo(data: bytes | memoryview, name: str = "photo") -> LoadedPhoto:
         # Pillow reports cut-off data as OSError ("image file is truncated") or similar
         raise _refuse("truncated", name) from err
     original = image.size
-    image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    # bicubic (antialiased by Pillow) is half the time of Lanczos and plenty for a guide
+    image.thumbnail((side, side), Image.Resampling.BICUBIC)
     image = ImageOps.exif_transpose(image)
     if image.mode != "RGB":
         image = _to_rgb(image)
