@@ -257,3 +257,15 @@ def test_every_message_and_view_text_is_in_the_data():
         assert settings["text"][key]
     assert "never to a website" in settings["text"]["privacy"]
     assert "by touch" in settings["text"]["framing"]
+
+
+def test_the_geometry_imports_neither_matplotlib_nor_pillow_nor_widgets():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tutorial.photo as p; p.photo_template('medial', 'left'); "
+        "print(sorted(m for m in ('matplotlib', 'PIL', 'ipywidgets') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
