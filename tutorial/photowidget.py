@@ -446,7 +446,8 @@ class PhotoOverlay(widgets.VBox):
     reopen : bool
         Reopen the photo and clicks saved on an earlier visit, if any.
     practice_path : str, Path or None
-        The practice store shared with lesson 6 (``"default"``), another file, or None
+        The practice store shared with lesson 6 (``"default"``, see :mod:`tutorial.store`),
+        a store database file of your own, or None
         (nothing saved).
     seed : int, optional
         Seed for the order of practice questions.
