@@ -304,3 +304,18 @@ def test_a_practice_store_that_cannot_be_used_is_said_and_practice_goes_on(demo,
     code = widget._question_code
     assert widget.answer_practice(*demo.points[code]) == "right"
     assert blocker.read_text().startswith("a file")  # left alone
+
+
+def test_a_data_folder_that_cannot_be_made_still_gives_overlay_and_download(
+    demo, tmp_path, monkeypatch
+):
+    blocker = tmp_path / "home-is-a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("CALF_TUTORIAL_HOME", str(blocker / "data"))
+    widget = _placed(PhotoOverlay(practice_path=None), demo)  # reopening finds nothing
+    assert widget.status == "ok"
+    assert widget.save() is None
+    assert widget.canvas.download_png.startswith(b"\x89PNG")
+    assert "Could not keep the photo" in widget.message
+    widget.forget()
+    assert widget.status == "empty"

@@ -15,6 +15,7 @@ deletes it.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import json
@@ -84,6 +85,10 @@ def _point_colour() -> str:
 
 def _text(key: str, **values: Any) -> str:
     return load_photo_settings()["text"][key].format(**values)
+
+
+def _message(key: str, **values: Any) -> str:
+    return load_photo_settings()["messages"][key].format(**values)
 
 
 def _p(text: str, *, colour: str = "", bold: bool = False, small: bool = False) -> str:
@@ -618,17 +623,24 @@ class PhotoOverlay(widgets.VBox):
         png = annotated_png(
             self.photo.image, view=self.view, side=self.side, landmarks=self.landmarks
         )
-        folder = save_photo(
-            self.photo, view=self.view, side=self.side, landmarks=self.landmarks, png=png
-        )
+        try:
+            folder = save_photo(
+                self.photo, view=self.view, side=self.side, landmarks=self.landmarks, png=png
+            )
+        except OSError as err:  # the data folder cannot be written: still offer the download
+            folder, problem = None, err.strerror or str(err)
         self.canvas.download_name = f"my-{self.side}-leg-{self.view}-points.png"
         self.canvas.download_png = png
-        self._show_message(_text("saved"), colour="#1B5E20")
+        if folder is None:
+            self._show_message(_message("save_failed", error=problem))
+        else:
+            self._show_message(_text("saved"), colour="#1B5E20")
         return folder
 
     def forget(self) -> None:
         """Delete the saved photo and clicks, and clear the photo from the widget."""
-        forget_saved_photo()
+        with contextlib.suppress(OSError):  # no usable data folder: nothing was saved there
+            forget_saved_photo()
         self.photo = None
         self.canvas.photo = b""
         self.canvas.image_size = [0, 0]
@@ -812,6 +824,8 @@ class PhotoOverlay(widgets.VBox):
             saved = load_saved_photo()
         except RoutineError as err:
             self._show_message(str(err))
+            return False
+        except OSError:  # no usable data folder: nothing can have been saved there
             return False
         if saved is None:
             return False
