@@ -84,6 +84,8 @@ _LAZY = {
     "import_progress": "store",
     "export_progress": "store",
     "delete_practice_data": "store",
+    # photo helper
+    "PhotoOverlay": "photowidget",
 }
 
 __all__ = [

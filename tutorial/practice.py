@@ -665,6 +665,19 @@ class PracticeSession:
         self._record(question.code, Answer("locate", score.verdict, score.distance_cun))
         return score
 
+    def answer_measured(self, distance_cun: float) -> str:
+        """Record the current locate question as answered on another picture (a photo of the
+        learner's own leg, :mod:`tutorial.photowidget`), ``distance_cun`` from the point.
+
+        Scored with the same bands as :meth:`answer_click`; returns the verdict.
+        """
+        question = self._current()
+        if question.kind != "locate":
+            raise RuntimeError(f"the current question is a {question.kind!r} question")
+        verdict = verdict_for(distance_cun)
+        self._record(question.code, Answer("locate", verdict, float(distance_cun)))
+        return verdict
+
     def answer_choice(self, choice: str) -> str:
         """Check a multiple-choice answer (a code or a step id); returns its verdict."""
         question = self._current()
