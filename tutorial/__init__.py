@@ -75,6 +75,8 @@ _LAZY = {
     "import_progress": "store",
     "export_progress": "store",
     "delete_practice_data": "store",
+    # static site helper
+    "build_site": "site",
 }
 
 __all__ = [

@@ -290,7 +290,7 @@ class _Page:
 
     def mount(self, kind: str, described: Mapping[str, Any]) -> str:
         self.count += 1
-        config_id = f"cct-config-{self.count}"
+        config_id = f"cs-config-{self.count}"
         config: dict[str, Any] = {"kind": kind}
         if kind == "timer":
             config.update(export.timer_configs(described, self.site.image))
@@ -493,7 +493,8 @@ def _data_js(uses: set[str], site: _Site) -> str:
         data["safety"] = export.safety_check_data()
     data["routine"] = routine_to_dict(routine)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"// Made by tutorial.site at build time from the package's data.\nwindow.CCT_DATA = {text};\n"
+    head = "// Made by tutorial.site at build time from the package's data.\n"
+    return f"{head}window.CCT_DATA = {text};\n"
 
 
 _SCRIPTS = (
@@ -541,7 +542,8 @@ def build_site(
             source=str(source),
         )
     report = BuildReport(out=out)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=out.parent if out.parent.exists() else None))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="calf-site-home-") as home:
             executed = _execute_all(paths, Path(home), jobs or os.cpu_count() or 1)
@@ -550,8 +552,7 @@ def build_site(
             site = _Site(staging)
             titles = {e["notebook"]: e.get("title") for e in lesson_info()["lessons"]}
             lessons = [
-                (r["path"].stem, titles.get(r["path"].stem) or _title_of(r["nb"]))
-                for r in executed
+                (r["path"].stem, titles.get(r["path"].stem) or _title_of(r["nb"])) for r in executed
             ]
             uses: set[str] = set()
             safety = _safety_strip()

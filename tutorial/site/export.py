@@ -272,7 +272,8 @@ def _timer_state(
         return {
             name: value
             for name, value in state.items()
-            if not name.startswith("_") and name not in _WIDGET_TRAITS
+            if not name.startswith("_")
+            and name not in _WIDGET_TRAITS
             and not isinstance(value, (bytes, memoryview))
         }
     finally:
@@ -304,9 +305,7 @@ def _variant_of(routine: Routine) -> str:
     return "custom"
 
 
-def timer_configs(
-    description: Mapping[str, Any], write: WriteFile | None = None
-) -> dict[str, Any]:
+def timer_configs(description: Mapping[str, Any], write: WriteFile | None = None) -> dict[str, Any]:
     """The StepTimer states of every variant x legs for the routine of a described timer.
 
     ``description`` is what :func:`tutorial.site.kernel.describe` says of a StepTimer

@@ -83,9 +83,8 @@ def describe(widget: Any) -> dict[str, Any]:
 
 def print_widgets() -> None:
     """Print :data:`MARKER` and a JSON object describing every live widget of this kernel."""
-    from ipywidgets.widgets.widget import _instances
-
     import ipywidgets as widgets
+    from ipywidgets.widgets.widget import _instances
 
     found = {
         model_id: describe(w)

@@ -76,11 +76,11 @@ def timer_html(timer: StepTimer, *, title: str | None = None) -> str:
 <aside class="safety-strip" aria-label="Safety first"><p><strong>Safety first:</strong> in a
 cramp, stretch first (knee straight, toes towards the shin). No massage on a swollen, warm,
 red or tender calf; get help at once for breathlessness or chest pain.</p></aside>
-<div class="cs-widget cs-widget-timer" data-widget="timer" data-config="cct-config-1"></div>
+<div class="cs-widget cs-widget-timer" data-widget="timer" data-config="cs-config-1"></div>
 <p class="note">Press Start (or the space bar). The timer keeps time in this page, with no
 network; finished sessions are kept in this browser.</p>
 </main>
-<script type="application/json" id="cct-config-1">{data}</script>
+<script type="application/json" id="cs-config-1">{data}</script>
 {scripts}
 </body>
 </html>
