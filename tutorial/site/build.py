@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -134,6 +135,7 @@ async def _execute_one(path: Path, home: Path, limit: asyncio.Semaphore) -> dict
             timeout=600,
             kernel_name="python3",
             resources={"metadata": {"path": str(path.parent)}},
+            extra_arguments=["--IPKernelApp.log_level=40"],  # no start-up chatter in the log
         )
         started = time.perf_counter()
         await client.async_execute(env=_kernel_env(home))
@@ -160,7 +162,9 @@ def _execute_all(paths: list[Path], home: Path, jobs: int) -> list[dict[str, Any
         limit = asyncio.Semaphore(max(1, jobs))
         return await asyncio.gather(*(_execute_one(p, home, limit) for p in paths))
 
-    return asyncio.run(main())
+    # in a thread of its own: the caller may be running an event loop (Jupyter, Playwright)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result()
 
 
 # -- rendering ------------------------------------------------------------------------------

@@ -36,6 +36,9 @@
   let uid = 0;
   const nextId = (prefix) => `${prefix}-${(uid += 1)}`;
 
+  // A page of the site (not the one-file timer of StepTimer.save_html)?
+  const onSite = () => Boolean(document.querySelector('link[href="assets/site.css"]'));
+
   function storage() {
     try {
       return window.localStorage;
@@ -200,7 +203,9 @@
           legs,
           steps,
         });
-        saved = "Kept in this browser: see Your progress.";
+        saved = onSite()
+          ? "Kept in this browser: see Your progress (link at the bottom of the page)."
+          : "Kept in this browser.";
       } catch (err) {
         saved = `Not kept: ${err.message}`;
       }
@@ -305,7 +310,7 @@
     const nextBtn = h("button", { type: "button", class: "cs-btn", "data-testid": "next-question" }, "Next question");
     const status = h("p", { class: "cs-status-line", "data-testid": "practice-status" });
     const link = h("a", { href: "progress.html" }, "Your progress: export, import or forget it");
-    if (!document.querySelector('link[href="assets/site.css"]')) link.hidden = true;
+    if (!onSite()) link.hidden = true;
     controls.append(nextBtn, status, link);
     root.append(title, prompt, layout, controls);
     node.append(root);
