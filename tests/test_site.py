@@ -324,3 +324,20 @@ def test_routine_summary_of_the_built_in_routine():
     assert config["routines"]["quick"]["steps"][0]["default_seconds"] == 60
     pictures = config["states"]["default|one"]["pictures"]
     assert all(url.startswith("data:image/png") for url in pictures.values() if url)
+
+
+def test_home_page_says_who_each_lesson_is_for_after_the_safety_box():
+    lessons = [
+        (e["notebook"], e.get("title") or e["notebook"]) for e in build.lesson_info()["lessons"]
+    ]
+    home = build._home(lessons)
+    assert home.index("Safety first") < home.index("The lessons")
+    for entry in build.lesson_info()["lessons"]:
+        assert build.html.escape(entry["for"]) in home
+        assert f'href="{entry["notebook"]}.html"' in home
+
+
+def test_full_course_page_quotes_the_readme_quick_start():
+    page = build._full_course_page(REPO / "README.md")
+    assert "opens the lessons in JupyterLab" in page  # the `make lab` line
+    assert "then open site/index.html" in page  # the `make site` line

@@ -35,6 +35,7 @@ PAGES = [
     "06_check_yourself.html",
     "07_for_trainers.html",
     "progress.html",
+    "full-course.html",
     "test-timer.html",
 ]
 VIEWPORTS = {"projector": (1920, 1080), "laptop": (1440, 900), "phone": (390, 844)}

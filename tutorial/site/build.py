@@ -40,8 +40,8 @@ _HERE = Path(__file__).parent
 _STATIC = _HERE / "static"
 _PACKAGE_STATIC = _HERE.parent / "static"
 _FONT = _HERE.parent / "fonts" / "TutorialCJKSubset-Regular.ttf"
-#: Where the full course (JupyterLab, Python) is explained, for widgets that need Python.
-FULL_COURSE = "README.md#quick-start"
+#: The page that says how to run the full course (JupyterLab, Python).
+FULL_COURSE = "full-course.html"
 _NEEDS_PYTHON = {
     "TimingLab": (
         "The timing lab (sliders, saving and loading routine files) needs Python. "
@@ -365,8 +365,9 @@ def _page(
 {pager}
 <footer class="site-footer"><p>Works offline: every page, picture and script is in this
 folder. Progress and timer sessions stay in this browser (see <a href="progress.html">Your
-progress</a>). The full course, with Python and JupyterLab, is described in the
-<a href="{FULL_COURSE}">README</a>.</p></footer>
+progress</a>). These pages were made by running the lessons; where a lesson says to run a
+cell, that was done for you. <a href="{FULL_COURSE}">The full course, with Python</a>.</p>
+</footer>
 {extra}
 {script_tags}
 </body>
@@ -456,6 +457,30 @@ def _progress_page() -> str:
         "another browser; import a file exported before; or forget everything.</p>"
         '<div class="cs-widget cs-widget-progress" data-widget="progress" '
         'data-config=""></div>'
+    )
+
+
+def _readme_section(readme: Path, heading: str) -> str:
+    """The Markdown of one ``## heading`` section of the README ("" if there is none)."""
+    if not readme.is_file():
+        return ""
+    text = readme.read_text(encoding="utf-8")
+    found = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    return found.group(1) if found else ""
+
+
+def _full_course_page(readme: Path) -> str:
+    """How to run the full course: the README's own quick start (no second copy)."""
+    quick = _readme_section(readme, "Quick start")
+    body = render_markdown(quick) if quick else "<p>See the README of the course's source.</p>"
+    return (
+        "<h1>The full course, with Python</h1>"
+        "<p>These pages were made by running the lessons once; the code is hidden and, where "
+        "a lesson says to run a cell, that was done for you. Everything that needs Python "
+        "(the timing lab's sliders and routine files, a handout for your own routine, "
+        "driving the timer from code) works in the full course in JupyterLab. From a copy "
+        "of the course's source:</p>"
+        f'<section class="md">{body}</section>'
     )
 
 
@@ -601,8 +626,19 @@ def build_site(
                 safety=safety,
             ),
         )
+        site.text(
+            FULL_COURSE,
+            _page(
+                title="The full course · Calf cramps course",
+                body=_full_course_page(source.resolve().parent / "README.md"),
+                nav=_nav(lessons, ""),
+                pager='<nav class="pager" aria-label="Home"><a href="index.html">← Home</a></nav>',
+                scripts=_SCRIPTS,
+                safety=safety,
+            ),
+        )
         report.pages[:0] = ["index.html"]
-        report.pages.append("progress.html")
+        report.pages += ["progress.html", FULL_COURSE]
         site.text("assets/data.js", _data_js(uses, site))
         site.text("assets/site.css", site_css())
         site.text("assets/timer-module.js", timer_module_js())
