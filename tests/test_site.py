@@ -243,6 +243,14 @@ def test_pictures_and_files_are_written_into_the_site(tmp_path):
     assert "a warning" not in body
 
 
+def test_a_chart_of_the_live_session_points_to_the_in_page_summary(tmp_path):
+    page = _page(tmp_path, [])
+    page.nb.cells[1].source = "tutorial.draw_planned_vs_actual(timer.history);"
+    body = page.body()
+    assert "timer shows planned against actual time itself" in body
+    assert "<img" not in body
+
+
 def test_a_lesson_that_raises_stops_the_build_naming_it(tmp_path):
     error = {"output_type": "error", "ename": "ValueError", "evalue": "boom", "traceback": []}
     with pytest.raises(RoutineError, match=r"09_test\.ipynb.*ValueError: boom"):

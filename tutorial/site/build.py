@@ -49,6 +49,14 @@ _NEEDS_PYTHON = {
         "quick, default and full timings."
     ),
 }
+# Cells whose output depends on what the learner did with a widget in the live notebook:
+# the page says where the same information is shown instead.
+_SESSION_ONLY = {
+    "draw_planned_vs_actual(": (
+        "In these pages the timer shows planned against actual time itself when a session "
+        'ends, and keeps every finished session on <a href="progress.html">Your progress</a>.'
+    ),
+}
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _PATH_REPR = re.compile(r"^(?:Posix|Windows)Path\('(?P<path>[^']+)'\)$")
 
@@ -209,6 +217,10 @@ class _Page:
                         self.heading = line.lstrip("#").strip()
                 parts.append(f'<section class="md">{render_markdown(cell.source)}</section>')
             elif cell.cell_type == "code":
+                live = next((n for c, n in _SESSION_ONLY.items() if c in cell.source), None)
+                if live:
+                    parts.append(f'<p class="note live-only">{live}</p>')
+                    continue
                 shown = [self.output(o) for o in cell.get("outputs", [])]
                 shown = [s for s in shown if s]
                 if shown:
