@@ -255,6 +255,8 @@
       summary.hidden = true;
       const state = cfg.states[`${variant}|${legs}`];
       const values = {
+        variant,
+        legs,
         ...state,
         presentation: cfg.presentation,
         sound: "sound" in prefs ? prefs.sound : cfg.sound,
@@ -268,6 +270,24 @@
           writePrefs(prefs);
         });
       }
+      // A switch inside the timer (traits `variant`, `legs`) gets the plan Python made for
+      // that choice at build time, as the kernel would send it.
+      const swap = () => {
+        const v = model.get("variant");
+        const l = model.get("legs");
+        const next = cfg.states[`${v}|${l}`];
+        if (!next || (v === variant && l === legs)) return;
+        variant = v;
+        legs = l;
+        for (const input of options.querySelectorAll("input")) {
+          input.checked = input.value === variant || input.value === legs;
+        }
+        recorder = R.makeRecorder(mod, next.segments);
+        for (const [key, value] of Object.entries(next)) if (key !== "segments") model.set(key, value);
+        model.set("segments", next.segments); // last: timer.js re-reads the plan on this one
+      };
+      model.on("change:variant", swap);
+      model.on("change:legs", swap);
       recorder = R.makeRecorder(mod, state.segments);
       cleanup = mod.default.render({ model, el: host });
       node.dataset.ready = "true";
