@@ -14,7 +14,6 @@ import ipywidgets as widgets
 import nbformat
 import pytest
 
-from tutorial import load_routine
 from tutorial.model import Routine, RoutineError, Step
 from tutorial.practice import load_quiz_settings
 from tutorial.site import build, export, kernel
@@ -327,11 +326,14 @@ def test_build_refuses_a_folder_without_lessons(tmp_path):
         build.build_site(tmp_path / "site", tmp_path)
 
 
-def test_routine_summary_of_the_built_in_routine():
-    config = export.timer_configs(kernel.describe(StepTimer(load_routine())), None)
-    assert config["routines"]["quick"]["steps"][0]["default_seconds"] == 60
+def test_one_file_timers_keep_pictures_inline_and_honour_pictures_false():
+    config = export.timer_configs(kernel.describe(StepTimer(short_routine(2, 3))), None)
+    assert config["routines"]["quick"]["steps"][0]["default_seconds"] == 1
     pictures = config["states"]["default|one"]["pictures"]
+    assert pictures
     assert all(url.startswith("data:image/png") for url in pictures.values() if url)
+    bare = export.timer_configs(kernel.describe(StepTimer(short_routine(2), pictures=False)))
+    assert not any(bare["states"]["full|both"]["pictures"].values())
 
 
 def test_home_page_says_who_each_lesson_is_for_after_the_safety_box():

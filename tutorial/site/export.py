@@ -256,7 +256,12 @@ _WIDGET_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys"}
 
 @cache
 def _timer_state(
-    routine: Routine, variant: str, legs: str, first_leg: str, switch: float | None
+    routine: Routine,
+    variant: str,
+    legs: str,
+    first_leg: str,
+    switch: float | None,
+    pictures: bool = True,
 ) -> dict[str, Any]:
     """Every synced trait of ``StepTimer(...)`` (JSON data), as the widget computes them."""
     from ..timer import StepTimer
@@ -266,6 +271,7 @@ def _timer_state(
         legs=legs,
         first_leg=first_leg,
         switch_seconds=switch,
+        pictures=pictures,
     )
     try:
         state = timer.get_state()
@@ -324,6 +330,7 @@ def timer_configs(description: Mapping[str, Any], write: WriteFile | None = None
                 legs,
                 description.get("first_leg", "right"),
                 description.get("switch_seconds"),
+                description.get("pictures", True),
             )
             states[f"{variant}|{legs}"] = {
                 **state,

@@ -48,6 +48,7 @@ def describe(widget: Any) -> dict[str, Any]:
             sound=bool(widget.sound),
             speech=bool(widget.speech),
             switch_seconds=switch[0] if switch else None,
+            pictures=bool(widget.pictures),
         )
     elif quiz is not None and isinstance(widget, quiz):
         session = widget.session

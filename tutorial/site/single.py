@@ -39,6 +39,7 @@ def _description(timer: StepTimer) -> dict[str, Any]:
         "sound": bool(timer.sound),
         "speech": bool(timer.speech),
         "switch_seconds": switch[0] if switch else None,
+        "pictures": bool(timer.pictures),
     }
 
 
