@@ -403,10 +403,17 @@
       choices.replaceChildren();
       nextBtn.disabled = true;
       const viewName = question.view;
+      cursor = null;
+      keyHelp.hidden = question.kind !== "locate";
       if (question.kind === "locate") {
         img.alt = `${viewName} view of the ${side} leg, without labels: click where ${p.label} is`;
         figure.classList.add("cs-clickable");
+        figure.setAttribute("tabindex", "0");
+        figure.setAttribute("role", "group");
+        figure.setAttribute("aria-label", `${img.alt}, or use the arrow keys and Enter`);
+        figure.setAttribute("aria-describedby", keyHelp.id);
       } else {
+        for (const a of ["tabindex", "role", "aria-label", "aria-describedby"]) figure.removeAttribute(a);
         figure.classList.remove("cs-clickable");
         img.alt = `${viewName} view of the ${side} leg, one point marked with a ring`;
         ring(v, v.truth[question.code], question.kind === "name" ? "?" : p.code);
@@ -443,6 +450,43 @@
       key.append(h("li", { class: `cs-key-${name}`, style: `color:${P.colours[name]}` }, words));
     }
 
+    // Without a mouse: the picture takes focus, arrow keys move a crosshair (Shift: finer),
+    // Enter or Space answers where it is.
+    const keyHelp = h("p", { class: "small muted cs-key-help", id: nextId("keys") });
+    keyHelp.textContent = "Keyboard: focus the picture, move the cross with the arrow keys (Shift for small steps), press Enter to answer.";
+    figureBox.append(keyHelp);
+    let cursor = null;
+    function drawCursor() {
+      const old = overlay.querySelector(".cs-cursor");
+      if (old) old.remove();
+      if (!cursor) return;
+      const v = view();
+      const [x, y] = [cursor[0] * v.width, cursor[1] * v.height];
+      const mark = svg("g", { class: "cs-cursor", stroke: "#111", "stroke-width": 2 });
+      mark.append(
+        svg("line", { x1: x - 14, y1: y, x2: x + 14, y2: y }),
+        svg("line", { x1: x, y1: y - 14, x2: x, y2: y + 14 }),
+        svg("circle", { cx: x, cy: y, r: 6, fill: "none" }),
+      );
+      overlay.append(mark);
+    }
+    figure.addEventListener("keydown", (event) => {
+      if (!question || question.kind !== "locate" || answered) return;
+      const step = event.shiftKey ? 0.005 : 0.02;
+      const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+      if (moves[event.key]) {
+        cursor = cursor || [0.5, 0.5];
+        cursor = [
+          Math.min(1, Math.max(0, cursor[0] + moves[event.key][0])),
+          Math.min(1, Math.max(0, cursor[1] + moves[event.key][1])),
+        ];
+        drawCursor();
+      } else if ((event.key === "Enter" || event.key === " ") && cursor) {
+        answerClick(cursor[0], cursor[1]);
+      } else return;
+      event.preventDefault();
+    });
+
     figure.addEventListener("click", (event) => {
       if (!question || question.kind !== "locate" || answered) return;
       const box = img.getBoundingClientRect();
@@ -458,6 +502,8 @@
       const p = point(question.code);
       const score = R.scoreClick(v, question.code, fx, fy, P);
       answered = true;
+      cursor = null;
+      drawCursor();
       figure.classList.remove("cs-clickable");
       // landmark outline, true ring, your click, the line between
       const guides = v.landmarks[p.landmark] || [];
