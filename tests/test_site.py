@@ -331,7 +331,10 @@ def test_one_file_timers_keep_pictures_inline_and_honour_pictures_false():
     assert config["routines"]["quick"]["steps"][0]["default_seconds"] == 1
     pictures = config["states"]["default|one"]["pictures"]
     assert pictures
-    assert all(url.startswith("data:image/png") for url in pictures.values() if url)
+    assert all(config["pictures"][ref].startswith("data:image/png") for ref in pictures.values())
+    # each picture is inlined once, however many variants refer to it
+    refs = {r for state in config["states"].values() for r in state["pictures"].values()}
+    assert set(config["pictures"]) == refs
     bare = export.timer_configs(kernel.describe(StepTimer(short_routine(2), pictures=False)))
     assert not any(bare["states"]["full|both"]["pictures"].values())
 

@@ -234,10 +234,21 @@ def safety_check_data() -> dict[str, Any]:
 # -- the step timer -------------------------------------------------------------------------
 
 
-def _picture_urls(pictures: Mapping[str, str], write: WriteFile | None) -> dict[str, str]:
-    """Replace the timer's data-URL pictures by site files (or keep them, for one file)."""
+def _picture_urls(
+    pictures: Mapping[str, str], write: WriteFile | None, shared: dict[str, str]
+) -> dict[str, str]:
+    """Replace the timer's data-URL pictures by site files, or (one file, ``write=None``) by
+    ``"#<digest>"`` references into ``shared``, so each picture is inlined once."""
     if write is None:
-        return dict(pictures)
+        out = {}
+        for key, url in pictures.items():
+            if url:
+                ref = "#" + _digest(url.encode("ascii"))
+                shared[ref] = url
+                out[key] = ref
+            else:
+                out[key] = url
+        return out
     import base64
 
     out = {}
@@ -322,6 +333,7 @@ def timer_configs(description: Mapping[str, Any], write: WriteFile | None = None
     base = _variant_of(routine)
     variants = list(VARIANTS) if base != "custom" else ["custom", *VARIANTS]
     states: dict[str, Any] = {}
+    shared: dict[str, str] = {}
     for variant in variants:
         for legs in ("one", "both"):
             state = _timer_state(
@@ -334,7 +346,7 @@ def timer_configs(description: Mapping[str, Any], write: WriteFile | None = None
             )
             states[f"{variant}|{legs}"] = {
                 **state,
-                "pictures": _picture_urls(state.get("pictures", {}), write),
+                "pictures": _picture_urls(state.get("pictures", {}), write, shared),
             }
     routines = {
         variant: _routine_summary(
@@ -350,4 +362,5 @@ def timer_configs(description: Mapping[str, Any], write: WriteFile | None = None
         "presentation": description.get("presentation", "projector"),
         "sound": bool(description.get("sound", True)),
         "speech": bool(description.get("speech", False)),
+        "pictures": shared,  # one file: each picture once, states refer to it by "#digest"
     }

@@ -247,6 +247,14 @@
       summary.hidden = false;
     }
 
+    // A one-file page holds each picture once (cfg.pictures); states refer to it by "#digest".
+    function withPictures(state) {
+      if (!state || !cfg.pictures || !state.pictures) return state;
+      const pictures = {};
+      for (const [key, ref] of Object.entries(state.pictures)) pictures[key] = cfg.pictures[ref] || ref;
+      return { ...state, pictures };
+    }
+
     async function mount() {
       const mod = await loadTimer();
       runToken += 1;
@@ -257,7 +265,7 @@
       const values = {
         variant,
         legs,
-        ...state,
+        ...withPictures(state),
         presentation: cfg.presentation,
         sound: "sound" in prefs ? prefs.sound : cfg.sound,
         speech: "speech" in prefs ? prefs.speech : cfg.speech,
@@ -275,7 +283,7 @@
       const swap = () => {
         const v = model.get("variant");
         const l = model.get("legs");
-        const next = cfg.states[`${v}|${l}`];
+        const next = withPictures(cfg.states[`${v}|${l}`]);
         if (!next || (v === variant && l === legs)) return;
         variant = v;
         legs = l;
