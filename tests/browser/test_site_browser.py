@@ -34,6 +34,7 @@ PAGES = [
     "05_timing_lab.html",
     "06_check_yourself.html",
     "07_for_trainers.html",
+    "08_your_practice.html",
     "progress.html",
     "full-course.html",
     "test-timer.html",
@@ -337,6 +338,13 @@ def test_practice_is_scored_and_progress_is_kept_exported_and_forgotten(offline,
     assert kept >= 4
     assert {"right", "missed"} <= {a["verdict"] for a in data["answers"]}
     assert any(a["kind"] == "locate" and a["error_cun"] > 1 for a in data["answers"])
+    # the Python store (tutorial.store) imports what the page exported
+    from tutorial.store import Store, import_progress
+
+    home = tmp_path / "python-store"  # its own folder: a store adopts a progress.json beside it
+    home.mkdir()
+    result = import_progress(exported, store=Store(home / "practice.sqlite3"))
+    assert result.answers_added == kept
 
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({**data, "answers": [{**data["answers"][0], "verdict": "x"}]}))

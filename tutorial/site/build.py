@@ -43,6 +43,12 @@ _FONT = _HERE.parent / "fonts" / "TutorialCJKSubset-Regular.ttf"
 #: The page that says how to run the full course (JupyterLab, Python).
 FULL_COURSE = "full-course.html"
 _NEEDS_PYTHON = {
+    "PracticeReport": (
+        "Your practice report (calendar, schedule, step times) reads the practice kept by the "
+        "full course in Python. In these pages your answers and timer sessions are on "
+        '"Your progress" (link at the bottom of every page): export them there as a file, '
+        "and import the file in the full course to see this report."
+    ),
     "TimingLab": (
         "The timing lab (sliders, saving and loading routine files) needs Python. "
         "Run the full course in JupyterLab to use it; the timer below works here, with the "
@@ -52,6 +58,10 @@ _NEEDS_PYTHON = {
 # Cells whose output depends on what the learner did with a widget in the live notebook:
 # the page says where the same information is shown instead.
 _SESSION_ONLY = {
+    "practice_log(": (
+        'In these pages your kept sessions are listed on <a href="progress.html">Your '
+        "progress</a>, where you can also export them as a file."
+    ),
     "draw_planned_vs_actual(": (
         "In these pages the timer shows planned against actual time itself when a session "
         'ends, and keeps every finished session on <a href="progress.html">Your progress</a>.'
