@@ -124,6 +124,7 @@ def test_practice_export_reads_bands_and_texts_from_the_data(monkeypatch):
     data = export.practice_data(write)
     assert data["close_cun"] == 0.75  # whatever quiz.toml says, never a constant
     assert data["text"]["locate_prompt"] == changed.text["locate_prompt"]
+    assert "{" not in data["text"]["close_tip"]  # the bands are filled in, as the quiz does
     assert data["wrong_choice_verdict"] in ("missed", "wrong")
     views = ("anterior", "lateral", "posterior", "medial")
     assert set(data["views"]) == {f"right:{v}" for v in views}

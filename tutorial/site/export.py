@@ -161,7 +161,13 @@ def practice_data(write: WriteFile, *, sides: Iterable[str] = ("right",)) -> dic
         "max_attempts_per_point": settings.max_attempts_per_point,
         "trend_window": settings.trend_window,
         "colours": dict(settings.colours),
-        "text": dict(settings.text),
+        # the feedback tips with the bands filled in, as the quiz widget shows them
+        "text": {
+            key: value.format(right_cun=settings.right_cun, close_cun=settings.close_cun)
+            if key.endswith("_tip")
+            else value
+            for key, value in settings.text.items()
+        },
         "wrong_choice_verdict": wrong_verdict,
         "box_moves": moves,
         "views": views,
