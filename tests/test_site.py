@@ -137,23 +137,33 @@ def test_practice_export_reads_bands_and_texts_from_the_data(monkeypatch):
     assert lateral["landmarks"]  # outlines to trace in the feedback
 
 
-def test_timer_configs_hold_every_variant_and_legs_as_the_widget_computes_them():
+def test_timer_configs_hold_one_state_with_every_plan_as_the_widget_computes_them():
     routine = short_routine(2, 3)
-    timer = StepTimer(routine, legs="both", switch_seconds=4)
+    timer = StepTimer(routine, legs="both", variant="quick", switch_seconds=4)
     description = kernel.describe(timer)
     assert description["kind"] == "timer"
     config = export.timer_configs(description, lambda data, stem: f"img/{stem}.png")
-    assert config["variant"] == "default"
+    assert config["variant"] == "quick"
     assert config["legs"] == "both"
-    assert set(config["states"]) == {f"{v}|{n}" for v in export.VARIANTS for n in ("one", "both")}
-    quick = config["states"]["quick|one"]["segments"]
+    state = config["state"]
+    assert "segments" not in state
+    assert "timer_id" not in state  # each page model is its own timer
+    # the timer's own plans and steps, keyed "variant/legs" as StepTimer.plans is
+    assert state["plans"] == timer.plans
+    assert state["steps"] == timer.steps
+    assert set(state["plans"]) == {f"{v}/{n}" for v in export.VARIANTS for n in ("one", "both")}
+    quick = state["plans"]["quick/one"]["segments"]
     assert [s["planned_ms"] for s in quick] == [1000.0, 1000.0]
-    full = config["states"]["full|both"]["segments"]
+    full = state["plans"]["full/both"]["segments"]
     assert [s["planned_ms"] for s in full] == [10000.0, 10000.0, 4000.0, 10000.0, 10000.0]
     assert config["routines"]["full"]["steps"][0]["default_seconds"] == 10
-    pictures = config["states"]["default|one"]["pictures"]
-    assert pictures
-    assert all(url.startswith("img/timer-") for url in pictures.values() if url)
+    assert config["store_variants"] == {"quick": "custom", "default": "custom", "full": "custom"}
+    # pictures embedded (timer.embed_pictures), then written as site files
+    keys = {step["picture"][side] for step in state["steps"] for side in ("right", "left")}
+    assert set(state["pictures"]) == keys
+    assert all(url.startswith("img/timer-") for url in state["pictures"].values())
+    builtin = export.timer_configs(kernel.describe(StepTimer()))
+    assert builtin["store_variants"] == {v: v for v in export.VARIANTS}
 
 
 # -- rendering a lesson ---------------------------------------------------------------------
@@ -204,7 +214,7 @@ def test_widget_outputs_become_markup_or_in_browser_widgets(tmp_path):
     found = re.search(r'id="cs-config-1">(.*?)</script>', page.configs[0])
     config = json.loads(found.group(1))
     assert config["kind"] == "timer"
-    assert config["states"]["default|one"]["session"]["title"] == "Test <routine>"
+    assert config["state"]["session"]["title"] == "Test <routine>"
     for w in (html_widget, label, box):
         w.close()
 
@@ -330,14 +340,15 @@ def test_build_refuses_a_folder_without_lessons(tmp_path):
 def test_one_file_timers_keep_pictures_inline_and_honour_pictures_false():
     config = export.timer_configs(kernel.describe(StepTimer(short_routine(2, 3))), None)
     assert config["routines"]["quick"]["steps"][0]["default_seconds"] == 1
-    pictures = config["states"]["default|one"]["pictures"]
+    pictures = config["state"]["pictures"]
     assert pictures
+    assert all(ref.startswith("#") for ref in pictures.values())
     assert all(config["pictures"][ref].startswith("data:image/png") for ref in pictures.values())
-    # each picture is inlined once, however many variants refer to it
-    refs = {r for state in config["states"].values() for r in state["pictures"].values()}
-    assert set(config["pictures"]) == refs
+    # each picture is inlined once
+    assert set(config["pictures"]) == set(pictures.values())
     bare = export.timer_configs(kernel.describe(StepTimer(short_routine(2), pictures=False)))
-    assert not any(bare["states"]["full|both"]["pictures"].values())
+    assert not any(bare["state"]["pictures"].values())
+    assert not bare["pictures"]
 
 
 def test_home_page_says_who_each_lesson_is_for_after_the_safety_box():

@@ -256,15 +256,31 @@ def test_timer_runs_a_short_routine_and_keeps_the_session(offline):
         "() => JSON.parse(localStorage.getItem('calf-cramp-tutorial:progress:v1'))"
     )
     session = stored["sessions"][-1]
-    assert session["variant"] == "default"
+    assert session["variant"] == "custom"  # named as tutorial.practicelog names it
     assert session["legs"] == "one"
     assert [s["id"] for s in session["steps"]] == ["t0", "t1", "t0", "t1", "t2"]
     assert session["steps"][-1]["planned_s"] == 1
     assert session["steps"][-1]["actual_s"] == pytest.approx(1, abs=0.05)
-    # the quick variant of the same routine: every step at its minimum (1 s)
-    page.get_by_label("Quick (0:03 per leg)").check()
-    page.wait_for_function(MOUNTED)
-    assert page.get_by_test_id("countdown").inner_text() == "0:01"
+    # the timer's own switch (no page-level one): the quick plan, every step at its
+    # minimum (1 s); the page records that plan's run
+    timer = page.get_by_test_id("step-timer")
+    assert page.locator(".cs-timer-options").count() == 0
+    timer.get_by_role("button", name="Reset", exact=True).click()
+    timer.get_by_text("Quick", exact=False).click()
+    assert timer.get_by_test_id("countdown").inner_text() == "0:01"
+    timer.get_by_role("button", name="Start", exact=True).click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=step-timer]').dataset.status === 'finished'",
+        timeout=15_000,
+    )
+    summary.wait_for(state="visible")
+    assert summary.locator("tbody tr").count() == 4  # three 1-s steps and the total
+    stored = page.evaluate(
+        "() => JSON.parse(localStorage.getItem('calf-cramp-tutorial:progress:v1'))"
+    )
+    quick = stored["sessions"][-1]
+    assert [s["planned_s"] for s in quick["steps"]] == [1, 1, 1]
+    assert [s["default_seconds"] for s in quick["routine"]["steps"]] == [1, 1, 1]
     ctx.check()
 
 

@@ -267,30 +267,26 @@ def _picture_urls(
     return out
 
 
-# Synced traits of a widget that say nothing about the timer itself.
-_WIDGET_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys"}
+# Synced traits of a widget that say nothing about the timer itself (and `timer_id`: two
+# timers of one page must not share a clock, so each page model is its own).
+_WIDGET_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys", "timer_id"}
 
 
 @cache
 def _timer_state(
     routine: Routine,
-    variant: str,
-    legs: str,
     first_leg: str,
     switch: float | None,
     pictures: bool = True,
 ) -> dict[str, Any]:
-    """Every synced trait of ``StepTimer(...)`` (JSON data), as the widget computes them."""
+    """Every synced trait of ``StepTimer(...)`` (JSON data), as the widget computes them:
+    the plans of every variant x legs, the steps, the session texts and, embedded, the
+    step pictures as data URLs."""
     from ..timer import StepTimer
 
-    timer = StepTimer(
-        routine if variant == "custom" else routine.variant(variant, title=routine.title),
-        legs=legs,
-        first_leg=first_leg,
-        switch_seconds=switch,
-        pictures=pictures,
-    )
+    timer = StepTimer(routine, first_leg=first_leg, switch_seconds=switch, pictures=pictures)
     try:
+        timer.embed_pictures()
         state = timer.get_state()
         return {
             name: value
@@ -319,54 +315,37 @@ def _routine_summary(routine: Routine) -> dict[str, Any]:
     }
 
 
-def _variant_of(routine: Routine) -> str:
-    for kind, attr in (("default", "default_seconds"), ("quick", "min_seconds")):
-        if all(s.default_seconds == getattr(s, attr) for s in routine.steps):
-            return kind
-    if all(s.default_seconds == s.max_seconds for s in routine.steps):
-        return "full"
-    return "custom"
-
-
 def timer_configs(description: Mapping[str, Any], write: WriteFile | None = None) -> dict[str, Any]:
-    """The StepTimer states of every variant x legs for the routine of a described timer.
+    """The StepTimer state for the routine of a described timer, and what a page records.
 
     ``description`` is what :func:`tutorial.site.kernel.describe` says of a StepTimer
-    (or the same keys for a timer made in this process). Each state holds the synced traits
-    ``segments``, ``pictures`` and ``session`` exactly as ``StepTimer(...)`` computes them.
+    (or the same keys for a timer made in this process). ``state`` holds the synced traits
+    (``plans`` of every variant x legs, ``steps``, ``session``, ``pictures``) exactly as
+    ``StepTimer(...)`` computes them; the timer offers the variant and legs itself.
+    ``routines`` and ``store_variants`` are what a finished run is recorded with, per
+    variant, named as :mod:`tutorial.practicelog` names them.
     """
+    from ..practicelog import _variant
+
     routine = routine_from_dict(description["routine"], source="<timer>")
-    base = _variant_of(routine)
-    variants = list(VARIANTS) if base != "custom" else ["custom", *VARIANTS]
-    states: dict[str, Any] = {}
+    state = _timer_state(
+        routine,
+        description.get("first_leg", "right"),
+        description.get("switch_seconds"),
+        description.get("pictures", True),
+    )
     shared: dict[str, str] = {}
-    for variant in variants:
-        for legs in ("one", "both"):
-            state = _timer_state(
-                routine,
-                "custom" if variant == base else variant,
-                legs,
-                description.get("first_leg", "right"),
-                description.get("switch_seconds"),
-                description.get("pictures", True),
-            )
-            states[f"{variant}|{legs}"] = {
-                **state,
-                "pictures": _picture_urls(state.get("pictures", {}), write, shared),
-            }
-    routines = {
-        variant: _routine_summary(
-            routine if variant in ("custom", base) else routine.variant(variant)
-        )
-        for variant in variants
-    }
+    state = {**state, "pictures": _picture_urls(state.get("pictures", {}), write, shared)}
+    varied = {v: routine if v == "default" else routine.variant(v) for v in VARIANTS}
+    variant = description.get("variant", "default")
     return {
-        "states": states,
-        "routines": routines,
-        "variant": base,
+        "state": state,
+        "routines": {v: _routine_summary(r) for v, r in varied.items()},
+        "store_variants": {v: _variant(r) for v, r in varied.items()},
+        "variant": variant if variant in VARIANTS else "default",
         "legs": description.get("legs", "one"),
         "presentation": description.get("presentation", "projector"),
         "sound": bool(description.get("sound", True)),
         "speech": bool(description.get("speech", False)),
-        "pictures": shared,  # one file: each picture once, states refer to it by "#digest"
+        "pictures": shared,  # one file: each picture once, the state refers to it by "#digest"
     }

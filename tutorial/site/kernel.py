@@ -48,7 +48,8 @@ def describe(widget: Any) -> dict[str, Any]:
             sound=bool(widget.sound),
             speech=bool(widget.speech),
             switch_seconds=switch[0] if switch else None,
-            pictures=bool(widget.pictures),
+            pictures=bool(widget._with_pictures),
+            variant=widget.variant,
         )
     elif quiz is not None and isinstance(widget, quiz):
         session = widget.session

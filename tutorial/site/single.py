@@ -39,7 +39,8 @@ def _description(timer: StepTimer) -> dict[str, Any]:
         "sound": bool(timer.sound),
         "speech": bool(timer.speech),
         "switch_seconds": switch[0] if switch else None,
-        "pictures": bool(timer.pictures),
+        "pictures": bool(timer._with_pictures),
+        "variant": timer.variant,
     }
 
 

@@ -4,7 +4,7 @@
 //
 // - timer: tutorial/static/timer.js itself, unchanged, given a model object with the
 //   anywidget API (get/set/on/off/save_changes/send) holding the traits StepTimer computed
-//   at build time, one state per timing variant and legs;
+//   at build time (every plan of every variant and legs; the timer switches itself);
 // - practice, explorer, calculator, safety-check, progress: small views over the data the
 //   package exported at build time (window.CCT_DATA) and the rules in rules.js.
 // Text from data goes in with textContent; the only markup inserted is the package's own
@@ -142,33 +142,16 @@
   }
 
   function mountTimer(node, cfg) {
+    // One timer state (every plan of every variant x legs): the timer offers the choice
+    // itself, before Start; the page only records finished runs and shows their summary.
     const prefs = readPrefs();
-    let variant = cfg.variant;
-    let legs = cfg.legs;
-    let cleanup = null;
     let recorder = null;
+    let segments = [];
     let runToken = 0;
-    const group = nextId("timer");
-    const options = h("div", { class: "cs-timer-options" });
-    const minutes = (v) => {
-      const r = cfg.routines[v];
-      const s = r.steps.reduce((sum, step) => sum + step.default_seconds, 0);
-      return `${VARIANT_TEXT[v]} (${clock(s)} per leg)`;
-    };
-    options.append(
-      radioGroup("Timing", `${group}-variant`, Object.keys(cfg.routines).map((v) => [v, minutes(v)]), variant, (v) => {
-        variant = v;
-        mount();
-      }),
-      radioGroup("Legs", `${group}-legs`, [["one", LEGS_TEXT.one], ["both", LEGS_TEXT.both]], legs, (v) => {
-        legs = v;
-        mount();
-      }),
-    );
     const host = h("div", { class: "cs-timer-host" });
     const summary = h("section", { class: "cs-summary", "aria-live": "polite", "data-testid": "timer-summary" });
     summary.hidden = true;
-    node.append(options, host, summary);
+    node.append(host, summary);
 
     host.addEventListener("cct-step", (event) => {
       if (event.detail && event.detail.index === null) {
@@ -182,10 +165,14 @@
       if (message && message.type === "action" && message.action === "start") summary.hidden = true;
     }
 
+    let model = null;
+    const chosen = () => ({ variant: model.get("variant"), legs: model.get("legs") });
+
     function finished() {
       if (!recorder || recorder.state.status !== "finished") return;
       const run = recorder.run();
       if (!run.length) return;
+      const { variant, legs } = chosen();
       const steps = run.map((r) => ({
         id: r.step_id,
         leg: r.leg || null,
@@ -199,7 +186,7 @@
         getStore().addSession({
           started_at: new Date(run[0].started_at).toISOString(),
           routine: cfg.routines[variant],
-          variant,
+          variant: (cfg.store_variants || {})[variant] || variant,
           legs,
           steps,
         });
@@ -213,7 +200,6 @@
     }
 
     function showSummary(run, saved) {
-      const state = cfg.states[`${variant}|${legs}`];
       summary.replaceChildren(h("h3", {}, "Planned against actual time"));
       const table = h("table", { class: "cs-table" });
       const head = h("tr");
@@ -223,7 +209,7 @@
       let planned = 0;
       let actual = 0;
       for (const r of run) {
-        const seg = state.segments[r.segment];
+        const seg = segments[r.segment];
         const row = h("tr");
         const name = seg.kind === "switch" ? seg.title : `${seg.number}. ${seg.title}`;
         row.append(
@@ -247,7 +233,7 @@
       summary.hidden = false;
     }
 
-    // A one-file page holds each picture once (cfg.pictures); states refer to it by "#digest".
+    // A one-file page holds each picture once (cfg.pictures); the state refers to it by "#digest".
     function withPictures(state) {
       if (!state || !cfg.pictures || !state.pictures) return state;
       const pictures = {};
@@ -257,47 +243,36 @@
 
     async function mount() {
       const mod = await loadTimer();
-      runToken += 1;
-      if (cleanup) cleanup();
-      host.replaceChildren();
-      summary.hidden = true;
-      const state = cfg.states[`${variant}|${legs}`];
+      const state = withPictures(cfg.state);
       const values = {
-        variant,
-        legs,
-        ...withPictures(state),
+        ...state,
+        variant: cfg.variant,
+        legs: cfg.legs,
         presentation: cfg.presentation,
         sound: "sound" in prefs ? prefs.sound : cfg.sound,
         speech: "speech" in prefs ? prefs.speech : cfg.speech,
         notice: "",
       };
-      const model = makeModel(values, onSend);
+      model = makeModel(values, onSend);
       for (const name of ["sound", "speech"]) {
         model.on(`change:${name}`, (_m, value) => {
           prefs[name] = value;
           writePrefs(prefs);
         });
       }
-      // A switch inside the timer (traits `variant`, `legs`) gets the plan Python made for
-      // that choice at build time, as the kernel would send it.
-      const swap = () => {
-        const v = model.get("variant");
-        const l = model.get("legs");
-        const next = withPictures(cfg.states[`${v}|${l}`]);
-        if (!next || (v === variant && l === legs)) return;
-        variant = v;
-        legs = l;
-        for (const input of options.querySelectorAll("input")) {
-          input.checked = input.value === variant || input.value === legs;
-        }
-        recorder = R.makeRecorder(mod, next.segments);
-        for (const [key, value] of Object.entries(next)) if (key !== "segments") model.set(key, value);
-        model.set("segments", next.segments); // last: timer.js re-reads the plan on this one
+      // The recorder follows the plan the timer shows: rebuilt when its variant or legs change.
+      const follow = () => {
+        const { variant, legs } = chosen();
+        const plan = (state.plans || {})[`${variant}/${legs}`] || { segments: [] };
+        segments = mod.planSegments(plan, state.steps || [], state.session || {});
+        recorder = R.makeRecorder(mod, segments);
+        runToken += 1;
+        summary.hidden = true;
       };
-      model.on("change:variant", swap);
-      model.on("change:legs", swap);
-      recorder = R.makeRecorder(mod, state.segments);
-      cleanup = mod.default.render({ model, el: host });
+      model.on("change:variant", follow);
+      model.on("change:legs", follow);
+      follow();
+      mod.default.render({ model, el: host });
       node.dataset.ready = "true";
     }
     return mount();
