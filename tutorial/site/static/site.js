@@ -113,14 +113,6 @@
 
   const VARIANT_TEXT = { quick: "Quick", default: "Default", full: "Full", custom: "As saved" };
   const LEGS_TEXT = { one: "One leg", both: "Both legs" };
-  const OUTCOME_TEXT = {
-    completed: "done",
-    skipped: "skipped",
-    back: "went back",
-    jumped: "jumped away",
-    restarted: "restarted",
-    reset: "reset",
-  };
 
   function clock(seconds) {
     const s = Math.max(0, Math.round(seconds));
@@ -143,15 +135,15 @@
 
   function mountTimer(node, cfg) {
     // One timer state (every plan of every variant x legs): the timer offers the choice
-    // itself, before Start; the page only records finished runs and shows their summary.
+    // itself, before Start, and shows planned against actual time at the end; the page
+    // records each finished run in this browser and says so in the timer's notice line,
+    // as Python's practice log does.
     const prefs = readPrefs();
     let recorder = null;
     let segments = [];
     let runToken = 0;
     const host = h("div", { class: "cs-timer-host" });
-    const summary = h("section", { class: "cs-summary", "aria-live": "polite", "data-testid": "timer-summary" });
-    summary.hidden = true;
-    node.append(host, summary);
+    node.append(host);
 
     host.addEventListener("cct-step", (event) => {
       if (event.detail && event.detail.index === null) {
@@ -162,7 +154,7 @@
 
     function onSend(message) {
       if (recorder) recorder.onMessage(message);
-      if (message && message.type === "action" && message.action === "start") summary.hidden = true;
+      if (message && message.type === "action" && message.action === "start") model.set("notice", "");
     }
 
     let model = null;
@@ -196,41 +188,7 @@
       } catch (err) {
         saved = `Not kept: ${err.message}`;
       }
-      showSummary(run, saved);
-    }
-
-    function showSummary(run, saved) {
-      summary.replaceChildren(h("h3", {}, "Planned against actual time"));
-      const table = h("table", { class: "cs-table" });
-      const head = h("tr");
-      for (const t of ["Step", "Leg", "Planned", "Actual", "Paused", "How it ended"]) head.append(h("th", { scope: "col" }, t));
-      table.append(h("thead"), h("tbody"));
-      table.tHead.append(head);
-      let planned = 0;
-      let actual = 0;
-      for (const r of run) {
-        const seg = segments[r.segment];
-        const row = h("tr");
-        const name = seg.kind === "switch" ? seg.title : `${seg.number}. ${seg.title}`;
-        row.append(
-          h("td", {}, name),
-          h("td", {}, seg.leg_label),
-          h("td", { class: "num" }, clock(r.planned_ms / 1000)),
-          h("td", { class: "num" }, clock(r.actual_ms / 1000)),
-          h("td", { class: "num" }, clock(r.paused_ms / 1000)),
-          h("td", {}, OUTCOME_TEXT[r.outcome] || r.outcome),
-        );
-        table.tBodies[0].append(row);
-        if (r.outcome === "completed" || r.outcome === "skipped") planned += r.planned_ms / 1000;
-        actual += r.actual_ms / 1000;
-      }
-      const total = h("tr", { class: "total" });
-      total.append(h("th", { scope: "row", colspan: "2" }, "Total"), h("td", { class: "num" }, clock(planned)), h("td", { class: "num" }, clock(actual)), h("td"), h("td"));
-      table.tBodies[0].append(total);
-      const wrap = h("div", { class: "table-wrap" });
-      wrap.append(table);
-      summary.append(wrap, h("p", { class: "note" }, saved));
-      summary.hidden = false;
+      model.set("notice", saved);
     }
 
     // A one-file page holds each picture once (cfg.pictures); the state refers to it by "#digest".
@@ -267,7 +225,6 @@
         segments = mod.planSegments(plan, state.steps || [], state.session || {});
         recorder = R.makeRecorder(mod, segments);
         runToken += 1;
-        summary.hidden = true;
       };
       model.on("change:variant", follow);
       model.on("change:legs", follow);
