@@ -7,12 +7,13 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab present test lint unit notebooks browser format bench figures clean help
+.PHONY: lab present site test lint unit notebooks browser format bench figures clean help
 
 help:
 	@echo "make lab      set up .venv and open the lessons in JupyterLab"
 	@echo "make test     set up .venv and run every test (lint, unit, notebooks, browser)"
 	@echo "make present  serve the lessons without code in Voila, for a projector"
+	@echo "make site     build the course as static pages in site/ (open site/index.html)"
 	@echo "make bench    run the benchmarks in bench/ and print their figures"
 	@echo "make figures  regenerate docs/ images (the README diagram)"
 
@@ -29,6 +30,10 @@ lab: $(STAMP)
 # Voila with voila.json (per-visitor data folders, kernels released and culled): see README.
 present: $(STAMP)
 	CALF_TUTORIAL_PROJECTOR=1 $(PY) -m tutorial.present --Voila.ip=127.0.0.1 notebooks
+
+# The course as static pages: opens from disk or any static host, no kernel, no network.
+site: $(STAMP)
+	$(PY) -m tutorial.site --out site --notebooks notebooks
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -61,9 +66,10 @@ bench: $(STAMP)
 	$(PY) bench/store.py
 	$(PY) bench/fifty_steps.py
 	$(PY) bench/voila_lesson7.py
+	$(PY) bench/site.py
 
 figures: $(STAMP)
 	$(PY) scripts/make_figures.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf $(VENV) site .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -86,6 +86,8 @@ _LAZY = {
     "delete_practice_data": "store",
     # photo helper
     "PhotoOverlay": "photowidget",
+    # static site helper
+    "build_site": "site",
 }
 
 __all__ = [

@@ -680,3 +680,26 @@ class StepTimer(anywidget.AnyWidget):
         else:
             return
         self._after(changes)
+
+    def save_html(self, path: str | Path, *, title: str | None = None) -> Path:
+        """Write this timer as one self-contained HTML page, for a phone or a USB stick.
+
+        The page runs this routine (with its quick, default and full timings, one leg or
+        both) with no network, no server and no Python: ``timer.js``, its styles, the step
+        pictures and the hanzi font are all inlined. Written atomically.
+
+        Parameters
+        ----------
+        path
+            Where to write the page, e.g. ``"timer.html"``.
+        title
+            The page's heading; default the routine's title.
+
+        Returns
+        -------
+        Path
+            The path written.
+        """
+        from .site.single import save_timer_html  # the static site's code, loaded on use
+
+        return save_timer_html(self, path, title=title)

@@ -1,0 +1,687 @@
+"""Build the static site: every lesson executed, rendered without code, widgets in-browser.
+
+``build_site(out, notebooks)`` executes each lesson notebook unchanged (nbclient), asks the
+kernel what each displayed widget is (:mod:`tutorial.site.kernel`), and writes one page per
+lesson: the Markdown cells as HTML, pictures as PNG files, the package's HTML widgets as
+their markup, and a placeholder for each interactive widget that the page's JavaScript mounts
+without a kernel (the StepTimer runs the same ``timer.js`` as in JupyterLab). Files a lesson
+writes and shows (the A4 handout, a routine file) are copied into the site and linked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..content import load_routine, routine_to_dict
+from ..model import RoutineError
+from . import export
+from .kernel import MARKER
+
+__all__ = ["BuildReport", "build_site", "lesson_info", "render_markdown"]
+
+_HERE = Path(__file__).parent
+_STATIC = _HERE / "static"
+_PACKAGE_STATIC = _HERE.parent / "static"
+_FONT = _HERE.parent / "fonts" / "TutorialCJKSubset-Regular.ttf"
+#: The page that says how to run the full course (JupyterLab, Python).
+FULL_COURSE = "full-course.html"
+_NEEDS_PYTHON = {
+    "PracticeReport": (
+        "Your practice report (calendar, schedule, step times) reads the practice kept by the "
+        "full course in Python. In these pages your answers and timer sessions are on "
+        '"Your progress" (link at the bottom of every page): export them there as a file, '
+        "and import the file in the full course to see this report."
+    ),
+    "TimingLab": (
+        "The timing lab (sliders, saving and loading routine files) needs Python. "
+        "Run the full course in JupyterLab to use it; the timer below works here, with the "
+        "quick, default and full timings."
+    ),
+}
+# Cells whose output depends on what the learner did with a widget in the live notebook:
+# the page says where the same information is shown instead.
+_SESSION_ONLY = {
+    "practice_log(": (
+        'In these pages your kept sessions are listed on <a href="progress.html">Your '
+        "progress</a>, where you can also export them as a file."
+    ),
+    "draw_planned_vs_actual(": (
+        "In these pages the timer shows planned against actual time itself when a session "
+        'ends, and keeps every finished session on <a href="progress.html">Your progress</a>.'
+    ),
+}
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_PATH_REPR = re.compile(r"^(?:Posix|Windows)Path\('(?P<path>[^']+)'\)$")
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote and how long each part took (seconds)."""
+
+    out: Path
+    pages: list[str] = field(default_factory=list)
+    files: int = 0
+    bytes: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@cache
+def lesson_info() -> Mapping[str, Any]:
+    """The home page's data: ``tutorial/site/lessons.toml``."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    text = resources.files(__package__).joinpath("lessons.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+# -- files --------------------------------------------------------------------------------
+
+
+class _Site:
+    """Writes files into the site folder; pictures are stored once by content."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.written: dict[str, str] = {}
+
+    def image(self, data: bytes, stem: str, suffix: str = ".png") -> str:
+        digest = hashlib.sha256(data).hexdigest()[:10]
+        if digest in self.written:
+            return self.written[digest]
+        name = f"img/{_slug(stem)}-{digest}{suffix}"
+        target = self.out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        self.written[digest] = name
+        return name
+
+    def copy(self, source: Path) -> str:
+        name = f"files/{source.name}"
+        target = self.out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        return name
+
+    def text(self, name: str, text: str) -> None:
+        target = self.out / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "file"
+
+
+def _json_script(element_id: str, data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
+
+
+# -- executing the lessons --------------------------------------------------------------------
+
+
+async def _execute_one(path: Path, home: Path, limit: asyncio.Semaphore) -> dict[str, Any]:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    run = copy.deepcopy(nb)
+    probe = "from tutorial.site.kernel import print_widgets\nprint_widgets()"
+    run.cells.append(nbformat.v4.new_code_cell(probe))
+    async with limit:
+        client = NotebookClient(
+            run,
+            timeout=600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+            extra_arguments=["--IPKernelApp.log_level=40"],  # no start-up chatter in the log
+        )
+        started = time.perf_counter()
+        await client.async_execute(env=_kernel_env(home))
+        seconds = time.perf_counter() - started
+    last = run.cells.pop()
+    widgets: dict[str, Any] = {}
+    for output in last.get("outputs", []):
+        for line in output.get("text", "").splitlines():
+            if line.startswith(MARKER):
+                widgets = json.loads(line[len(MARKER) :])
+    return {"path": path, "nb": run, "widgets": widgets, "seconds": seconds}
+
+
+def _kernel_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["CALF_TUTORIAL_HOME"] = str(home)
+    env["MPLBACKEND"] = "Agg"
+    env.pop("JUPYTER_PLATFORM_DIRS", None)
+    return env
+
+
+def _execute_all(paths: list[Path], home: Path, jobs: int) -> list[dict[str, Any]]:
+    async def main() -> list[dict[str, Any]]:
+        limit = asyncio.Semaphore(max(1, jobs))
+        return await asyncio.gather(*(_execute_one(p, home, limit) for p in paths))
+
+    # in a thread of its own: the caller may be running an event loop (Jupyter, Playwright)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, main()).result()
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def render_markdown(source: str) -> str:
+    """Markdown to HTML (nbconvert's mistune renderer); links to lessons point to pages."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    text = markdown2html_mistune(source)
+    return re.sub(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"', r'href="\1.html\2"', text)
+
+
+def _title_of(nb: Any) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return "Lesson"
+
+
+class _Page:
+    """Renders one executed lesson."""
+
+    def __init__(self, site: _Site, stem: str, nb: Any, widgets: Mapping[str, Any]):
+        self.site = site
+        self.stem = stem
+        self.nb = nb
+        self.widgets = widgets
+        self.configs: list[str] = []
+        self.uses: set[str] = set()
+        self.heading = ""
+        self.count = 0
+
+    def body(self) -> str:
+        parts = []
+        for cell in self.nb.cells:
+            if cell.cell_type == "markdown":
+                for line in cell.source.splitlines():
+                    if line.startswith("#"):
+                        self.heading = line.lstrip("#").strip()
+                parts.append(f'<section class="md">{render_markdown(cell.source)}</section>')
+            elif cell.cell_type == "code":
+                live = next((n for c, n in _SESSION_ONLY.items() if c in cell.source), None)
+                if live:
+                    parts.append(f'<p class="note live-only">{live}</p>')
+                    continue
+                shown = [self.output(o) for o in cell.get("outputs", [])]
+                shown = [s for s in shown if s]
+                if shown:
+                    parts.append(f'<div class="out">{"".join(shown)}</div>')
+        return "\n".join(parts)
+
+    def output(self, output: Mapping[str, Any]) -> str:
+        kind = output.get("output_type")
+        if kind == "error":
+            raise RoutineError(
+                f"the lesson raised {output.get('ename')}: {output.get('evalue')}",
+                source=f"{self.stem}.ipynb",
+                field="outputs",
+            )
+        if kind == "stream":
+            if output.get("name") == "stdout" and output.get("text", "").strip():
+                return f'<pre class="stream">{html.escape(output["text"])}</pre>'
+            return ""  # warnings on stderr are for the build log, not the reader
+        data = output.get("data", {})
+        if _WIDGET_VIEW in data:
+            model_id = data[_WIDGET_VIEW].get("model_id", "")
+            return self.widget(model_id)
+        if "image/png" in data:
+            name = self.site.image(base64.b64decode(data["image/png"]), f"{self.stem}-figure")
+            alt = f"Diagram: {self.heading}" if self.heading else "Diagram"
+            return f'<figure class="fig"><img src="{name}" alt="{html.escape(alt)}"></figure>'
+        if "text/html" in data:
+            return f'<div class="html">{_text(data["text/html"])}</div>'
+        if "text/markdown" in data:
+            return render_markdown(_text(data["text/markdown"]))
+        plain = _text(data.get("text/plain", ""))
+        match = _PATH_REPR.match(plain.strip())
+        if match:
+            return self.file_link(Path(match["path"]))
+        if plain.strip():
+            return f'<pre class="stream">{html.escape(plain)}</pre>'
+        return ""
+
+    def file_link(self, path: Path) -> str:
+        if not path.is_file():
+            return ""
+        name = self.site.copy(path)
+        what = "the A4 handout (PDF)" if path.suffix == ".pdf" else f"the file {path.name}"
+        return (
+            f'<p class="file"><a href="{name}" download>Download {html.escape(what)}</a> '
+            f"<span class='note'>(made when this site was built; to make one for your own "
+            f"routine you need Python: see <a href='{FULL_COURSE}'>the full course</a>)</span></p>"
+        )
+
+    def widget(self, model_id: str) -> str:
+        described = self.widgets.get(model_id)
+        if described is None:
+            return ""
+        kind = described.get("kind")
+        if kind in ("timer", "practice", "explorer", "calculator"):
+            return self.mount(kind, described)
+        name = described.get("class", "")
+        if name == "SafetyCheck":
+            return self.mount("safety-check", described)
+        if name in _NEEDS_PYTHON:
+            return (
+                f'<aside class="needs-python" role="note"><strong>Needs Python.</strong> '
+                f"{html.escape(_NEEDS_PYTHON[name])} "
+                f'<a href="{FULL_COURSE}">How to run the full course</a>.</aside>'
+            )
+        return self.static(described)
+
+    def static(self, described: Mapping[str, Any]) -> str:
+        kind = described.get("kind")
+        if kind == "text":
+            if described.get("class") == "Label":
+                return f"<p>{html.escape(described.get('value', ''))}</p>"
+            return f'<div class="html">{described.get("value", "")}</div>'
+        if kind == "image" and described.get("data"):
+            name = self.site.image(base64.b64decode(described["data"]), f"{self.stem}-image")
+            return f'<img src="{name}" alt="{html.escape(self.heading or "Picture")}">'
+        if kind == "box":
+            inner = "".join(
+                self.static(self.widgets.get(c, {})) for c in described.get("children", [])
+            )
+            return f'<div class="box box-{described.get("direction", "column")}">{inner}</div>'
+        return ""
+
+    def mount(self, kind: str, described: Mapping[str, Any]) -> str:
+        self.count += 1
+        config_id = f"cs-config-{self.count}"
+        config: dict[str, Any] = {"kind": kind}
+        if kind == "timer":
+            config.update(export.timer_configs(described, self.site.image))
+        elif kind == "practice":
+            config.update(
+                kinds=described["kinds"],
+                codes=described["codes"],
+                side=described.get("side", "right"),
+                title_html=described.get("title_html", ""),
+            )
+            self.uses.add("practice")
+        elif kind == "explorer":
+            config.update(codes=described["codes"], code=described.get("code"))
+            self.uses.add("explorer")
+        elif kind == "calculator":
+            config.update(length_cm=described.get("length_cm"))
+            self.uses.add("calculator")
+        elif kind == "safety-check":
+            self.uses.add("safety")
+        self.configs.append(_json_script(config_id, config))
+        return (
+            f'<div class="cs-widget cs-widget-{kind}" data-widget="{kind}" '
+            f'data-config="{config_id}"><noscript>This part of the lesson needs JavaScript.'
+            f"</noscript></div>"
+        )
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+# -- page template --------------------------------------------------------------------------
+
+
+def _page(
+    *,
+    title: str,
+    body: str,
+    nav: str,
+    pager: str,
+    scripts: Iterable[str],
+    safety: str,
+    extra: str = "",
+    home: bool = False,
+) -> str:
+    info = lesson_info()
+    script_tags = "\n".join(f'<script src="{s}"></script>' for s in scripts)
+    strip = "" if home else safety
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<link rel="stylesheet" href="assets/timer.css">
+<link rel="stylesheet" href="assets/site.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to the content</a>
+<header class="site-header">
+<a class="brand" href="index.html">{html.escape(info["site_title"])}</a>
+{nav}
+</header>
+{strip}
+<main id="main">
+{body}
+</main>
+{pager}
+<footer class="site-footer"><p>Works offline: every page, picture and script is in this
+folder. Progress and timer sessions stay in this browser (see <a href="progress.html">Your
+progress</a>). These pages were made by running the lessons; where a lesson says to run a
+cell, that was done for you. <a href="{FULL_COURSE}">The full course, with Python</a>.</p>
+</footer>
+{extra}
+{script_tags}
+</body>
+</html>
+"""
+
+
+def _nav(lessons: list[tuple[str, str]], current: str) -> str:
+    items = []
+    for stem, title in lessons:
+        mark = ' aria-current="page"' if stem == current else ""
+        items.append(f'<li><a href="{stem}.html"{mark}>{html.escape(title)}</a></li>')
+    return (
+        '<nav class="lessons-nav" aria-label="Lessons"><details><summary>Lessons</summary>'
+        f'<ol>{"".join(items)}<li><a href="progress.html">Your progress</a></li></ol>'
+        "</details></nav>"
+    )
+
+
+def _pager(lessons: list[tuple[str, str]], index: int) -> str:
+    links = []
+    if index > 0:
+        stem, title = lessons[index - 1]
+        links.append(f'<a rel="prev" href="{stem}.html">← {html.escape(title)}</a>')
+    else:
+        links.append('<a rel="prev" href="index.html">← Home</a>')
+    if index + 1 < len(lessons):
+        stem, title = lessons[index + 1]
+        links.append(f'<a rel="next" href="{stem}.html">{html.escape(title)} →</a>')
+    return f'<nav class="pager" aria-label="Previous and next lesson">{"".join(links)}</nav>'
+
+
+def _safety_strip() -> str:
+    from ..cards import safety_box
+
+    box = safety_box(compact=True).value
+    return (
+        '<aside class="safety-strip" aria-label="Safety first"><details>'
+        "<summary><strong>Safety first:</strong> in a cramp, stretch first (knee straight, "
+        "toes towards the shin). No massage on a swollen, warm, red or tender calf. "
+        "<span class='more'>Show the warning signs</span></summary>"
+        f'<div class="html">{box}</div>'
+        '<p><a href="01_calf_cramps.html">The full list in lesson 1</a></p></details></aside>'
+    )
+
+
+def _home(lessons: list[tuple[str, str]]) -> str:
+    from ..cards import safety_box
+
+    info = lesson_info()
+    by_stem = {entry["notebook"]: entry for entry in info["lessons"]}
+    rows = []
+    for stem, title in lessons:
+        entry = by_stem.get(stem, {})
+        rows.append(
+            f'<li class="lesson-card"><a href="{stem}.html"><span class="lesson-title">'
+            f"{html.escape(title)}</span></a>"
+            f'<p class="who"><strong>For:</strong> {html.escape(entry.get("for", ""))}</p>'
+            f'<p class="gives">{html.escape(entry.get("gives", ""))}</p></li>'
+        )
+    return (
+        f"<h1>{html.escape(info['site_title'])}</h1>"
+        f'<p class="intro">{html.escape(info["intro"])}</p>'
+        '<section class="safety-first" aria-labelledby="safety-h">'
+        '<h2 id="safety-h">Safety first</h2>'
+        f'<div class="html">{safety_box(compact=True).value}</div></section>'
+        '<section aria-labelledby="lessons-h"><h2 id="lessons-h">The lessons</h2>'
+        f'<ol class="lesson-list">{"".join(rows)}</ol></section>'
+        '<section aria-labelledby="works-h"><h2 id="works-h">What works here</h2>'
+        "<p>Everything you read and see, the step timer (sound, voice, flash, screen kept "
+        "awake), the cun calculator, the point explorer, find-the-point practice and the "
+        "safety check work in this browser with nothing installed, also offline. Your "
+        'practice answers and timer sessions stay in this browser: <a href="progress.html">'
+        "export, import or forget them</a>. Saving routine files (the timing lab) and making "
+        "a handout for your own routine need Python: see "
+        f'<a href="{FULL_COURSE}">the full course</a>. The printable '
+        '<a href="files/calf-cramp-handout.pdf" download>A4 handout (PDF)</a> is here.</p>'
+        "</section>"
+    )
+
+
+def _progress_page() -> str:
+    return (
+        "<h1>Your progress</h1>"
+        "<p>Your practice answers and timer sessions are kept in this browser only "
+        "(nothing is sent anywhere). Export them to a file to keep them or to move them to "
+        "another browser; import a file exported before; or forget everything.</p>"
+        '<div class="cs-widget cs-widget-progress" data-widget="progress" '
+        'data-config=""></div>'
+    )
+
+
+def _readme_section(readme: Path, heading: str) -> str:
+    """The Markdown of one ``## heading`` section of the README ("" if there is none)."""
+    if not readme.is_file():
+        return ""
+    text = readme.read_text(encoding="utf-8")
+    found = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    return found.group(1) if found else ""
+
+
+def _full_course_page(readme: Path) -> str:
+    """How to run the full course: the README's own quick start (no second copy)."""
+    quick = _readme_section(readme, "Quick start")
+    body = render_markdown(quick) if quick else "<p>See the README of the course's source.</p>"
+    return (
+        "<h1>The full course, with Python</h1>"
+        "<p>These pages were made by running the lessons once; the code is hidden and, where "
+        "a lesson says to run a cell, that was done for you. Everything that needs Python "
+        "(the timing lab's sliders and routine files, a handout for your own routine, "
+        "driving the timer from code) works in the full course in JupyterLab. From a copy "
+        "of the course's source:</p>"
+        f'<section class="md">{body}</section>'
+    )
+
+
+def _font_css() -> str:
+    data = base64.b64encode(_FONT.read_bytes()).decode("ascii")
+    return (
+        "/* The bundled hanzi subset (SIL OFL 1.1), inlined so that pages opened from disk\n"
+        "   (file://) can use it: browsers refuse font files from disk. */\n"
+        '@font-face { font-family: "Tutorial CJK"; font-style: normal; font-weight: 400;\n'
+        f'  src: url("data:font/ttf;base64,{data}") format("truetype");\n'
+        "  unicode-range: U+2E80-9FFF, U+F900-FAFF, U+FF00-FFEF; }\n"
+    )
+
+
+def site_css() -> str:
+    """The site's stylesheet with the bundled font."""
+    return _font_css() + (_STATIC / "site.css").read_text(encoding="utf-8")
+
+
+def timer_module_js() -> str:
+    """``timer.js``, unchanged, as a string a page imports (file:// forbids module files)."""
+    source = (_PACKAGE_STATIC / "timer.js").read_text(encoding="utf-8")
+    return (
+        "// tutorial/static/timer.js, unchanged, imported from a Blob by site.js.\n"
+        f"window.CCT_TIMER_ESM = {json.dumps(source)};\n"
+    )
+
+
+def _data_js(uses: set[str], site: _Site) -> str:
+    data: dict[str, Any] = {}
+    routine = load_routine()
+    if "practice" in uses:
+        data["practice"] = export.practice_data(site.image)
+    if "explorer" in uses:
+        data["explorer"] = export.explorer_data(routine.point_codes, site.image)
+    if "calculator" in uses:
+        data["calculator"] = export.calculator_data()
+    if "safety" in uses:
+        data["safety"] = export.safety_check_data()
+    data["routine"] = routine_to_dict(routine)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    head = "// Made by tutorial.site at build time from the package's data.\n"
+    return f"{head}window.CCT_DATA = {text};\n"
+
+
+_SCRIPTS = (
+    "assets/data.js",
+    "assets/rules.js",
+    "assets/store.js",
+    "assets/timer-module.js",
+    "assets/site.js",
+)
+
+
+def build_site(
+    out: str | os.PathLike[str] = "site",
+    notebooks: str | os.PathLike[str] = "notebooks",
+    *,
+    jobs: int | None = None,
+) -> BuildReport:
+    """Build the static site into ``out`` (replaced) from the lessons in ``notebooks``.
+
+    Parameters
+    ----------
+    out
+        The site folder to write; an existing one is replaced when the build succeeds.
+    notebooks
+        The folder of lesson notebooks (``NN_name.ipynb``).
+    jobs
+        Lessons executed at once (default: the number of CPUs).
+
+    Returns
+    -------
+    BuildReport
+
+    Raises
+    ------
+    RoutineError
+        If a lesson raises while it runs (the message names the notebook).
+    """
+    started = time.perf_counter()
+    out = Path(out)
+    source = Path(notebooks)
+    paths = sorted(source.glob("[0-9][0-9]_*.ipynb"))
+    if not paths:
+        raise RoutineError(
+            "no lesson notebooks (NN_name.ipynb) found; pass the notebooks folder",
+            source=str(source),
+        )
+    report = BuildReport(out=out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        with tempfile.TemporaryDirectory(prefix="calf-site-home-") as home:
+            executed = _execute_all(paths, Path(home), jobs or os.cpu_count() or 1)
+            report.seconds["execute"] = time.perf_counter() - started
+            rendering = time.perf_counter()
+            site = _Site(staging)
+            titles = {e["notebook"]: e.get("title") for e in lesson_info()["lessons"]}
+            lessons = [
+                (r["path"].stem, titles.get(r["path"].stem) or _title_of(r["nb"])) for r in executed
+            ]
+            uses: set[str] = set()
+            safety = _safety_strip()
+            for index, result in enumerate(executed):
+                stem = result["path"].stem
+                page = _Page(site, stem, result["nb"], result["widgets"])
+                body = page.body()
+                uses |= page.uses
+                site.text(
+                    f"{stem}.html",
+                    _page(
+                        title=f"{lessons[index][1]} · Calf cramps course",
+                        body=body,
+                        nav=_nav(lessons, stem),
+                        pager=_pager(lessons, index),
+                        scripts=_SCRIPTS,
+                        safety=safety,
+                        extra="\n".join(page.configs),
+                    ),
+                )
+                report.pages.append(f"{stem}.html")
+        site.text(
+            "index.html",
+            _page(
+                title="Calf cramps course",
+                body=_home(lessons),
+                nav=_nav(lessons, ""),
+                pager="",
+                scripts=_SCRIPTS,
+                safety=safety,
+                home=True,
+            ),
+        )
+        site.text(
+            "progress.html",
+            _page(
+                title="Your progress · Calf cramps course",
+                body=_progress_page(),
+                nav=_nav(lessons, ""),
+                pager='<nav class="pager" aria-label="Home"><a href="index.html">← Home</a></nav>',
+                scripts=_SCRIPTS,
+                safety=safety,
+            ),
+        )
+        site.text(
+            FULL_COURSE,
+            _page(
+                title="The full course · Calf cramps course",
+                body=_full_course_page(source.resolve().parent / "README.md"),
+                nav=_nav(lessons, ""),
+                pager='<nav class="pager" aria-label="Home"><a href="index.html">← Home</a></nav>',
+                scripts=_SCRIPTS,
+                safety=safety,
+            ),
+        )
+        report.pages[:0] = ["index.html"]
+        report.pages += ["progress.html", FULL_COURSE]
+        site.text("assets/data.js", _data_js(uses, site))
+        site.text("assets/site.css", site_css())
+        site.text("assets/timer-module.js", timer_module_js())
+        for name in ("site.js", "rules.js", "store.js"):
+            shutil.copyfile(_STATIC / name, staging / "assets" / name)
+        shutil.copyfile(_PACKAGE_STATIC / "timer.css", staging / "assets" / "timer.css")
+        shutil.copyfile(_HERE.parent / "fonts" / "OFL.txt", staging / "assets" / "OFL.txt")
+        if not (staging / "files" / "calf-cramp-handout.pdf").exists():
+            from ..handout import make_handout
+
+            (staging / "files").mkdir(exist_ok=True)
+            make_handout(staging / "files" / "calf-cramp-handout.pdf")
+        report.seconds["render"] = time.perf_counter() - rendering
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    report.files = len(files)
+    report.bytes = sum(p.stat().st_size for p in files)
+    report.seconds["total"] = time.perf_counter() - started
+    return report

@@ -1,0 +1,94 @@
+"""One self-contained HTML file for a step timer: ``StepTimer(...).save_html("timer.html")``.
+
+The file holds everything inline (``timer.js`` unchanged, its CSS, the site's runtime, the
+step pictures as data URLs and the bundled hanzi font), so a trainer can put it on a phone
+or a USB stick and open it with no network, no server and no Python.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..content import routine_to_dict
+from ..storage import atomic_write_text
+from . import export
+
+if TYPE_CHECKING:
+    from ..timer import StepTimer
+
+__all__ = ["save_timer_html", "timer_html"]
+
+_STATIC = Path(__file__).parent / "static"
+_PACKAGE_STATIC = Path(__file__).parent.parent / "static"
+
+
+def _script(text: str) -> str:
+    return "<script>\n" + text.replace("</script", "<\\/script") + "\n</script>"
+
+
+def _description(timer: StepTimer) -> dict[str, Any]:
+    switch = [seg.planned_seconds for seg in timer.plan if seg.kind == "switch"]
+    return {
+        "routine": routine_to_dict(timer.routine),
+        "legs": timer.plan.legs,
+        "first_leg": timer.plan[0].leg,
+        "presentation": timer.presentation,
+        "sound": bool(timer.sound),
+        "speech": bool(timer.speech),
+        "switch_seconds": switch[0] if switch else None,
+        "pictures": bool(timer._with_pictures),
+        "variant": timer.variant,
+    }
+
+
+def timer_html(timer: StepTimer, *, title: str | None = None) -> str:
+    """The one-file page of ``timer``: its routine, legs and options, every variant inline."""
+    from .build import site_css, timer_module_js
+
+    config = {"kind": "timer", **export.timer_configs(_description(timer), None)}
+    page_title = title or timer.routine.title
+    data = json.dumps(config, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    css = (_PACKAGE_STATIC / "timer.css").read_text(encoding="utf-8") + "\n" + site_css()
+    scripts = "\n".join(
+        _script(text)
+        for text in (
+            "window.CCT_DATA = {};",
+            (_STATIC / "rules.js").read_text(encoding="utf-8"),
+            (_STATIC / "store.js").read_text(encoding="utf-8"),
+            timer_module_js(),
+            (_STATIC / "site.js").read_text(encoding="utf-8"),
+        )
+    )
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(page_title)} · step timer</title>
+<style>
+{css}
+</style>
+</head>
+<body class="single-timer">
+<main id="main">
+<h1>{html.escape(page_title)}</h1>
+<aside class="safety-strip" aria-label="Safety first"><p><strong>Safety first:</strong> in a
+cramp, stretch first (knee straight, toes towards the shin). No massage on a swollen, warm,
+red or tender calf; get help at once for breathlessness or chest pain.</p></aside>
+<div class="cs-widget cs-widget-timer" data-widget="timer" data-config="cs-config-1"></div>
+<p class="note">Press Start (or the space bar). The timer keeps time in this page, with no
+network; finished sessions are kept in this browser.</p>
+</main>
+<script type="application/json" id="cs-config-1">{data}</script>
+{scripts}
+</body>
+</html>
+"""
+
+
+def save_timer_html(timer: StepTimer, path: str | Path, *, title: str | None = None) -> Path:
+    """Write :func:`timer_html` to ``path`` atomically; returns the path."""
+    return atomic_write_text(path, timer_html(timer, title=title))
