@@ -422,3 +422,27 @@ def test_lessons_run_with_progress_off_and_say_it_once(tmp_path):
     assert text.count("Progress and the practice log are off") == 1
     assert text.count("Right now nothing is being kept") >= 1
     assert not blocker.with_name("data").exists()
+
+
+def test_a_quick_run_is_recorded_as_quick(tmp_path):
+    """The session names the plan chosen in the timer, not only the routine it came from."""
+    from tutorial import StepTimer
+    from tutorial.store import Store
+
+    clock = [0.0]
+    store = Store(tmp_path / "practice.sqlite3")
+    timer = StepTimer(variant="quick", legs="one", pictures=False, clock=lambda: clock[0])
+    try:
+        timer.start()
+        clock[0] += timer.routine.variant("quick").steps[0].default_seconds + 0.5
+        timer._machine.tick()
+        from tutorial.practicelog import record_timer_run
+
+        assert record_timer_run(timer, store=store)
+        (session,) = store.sessions()
+        assert session["variant"] == "quick"
+        assert session["routine"]["steps"][0]["default_seconds"] == (
+            timer.routine.variant("quick").steps[0].default_seconds
+        )
+    finally:
+        timer.close()

@@ -474,9 +474,12 @@ def record_timer_run(timer: Any, *, store: Store | None = None) -> str:
     timer._logged_upto = len(history)
     clock_now = timer._clock()
     wall_now = time.time()
+    # the plan the learner chose in the timer (quick/default/full), not only its base routine
+    chosen = getattr(timer, "variant", "default")
+    played = timer.routine if chosen == "default" else timer.routine.variant(chosen)
     session = session_from_history(
         records,
-        timer.routine,
+        played,
         legs=timer.plan.legs,
         wall_of=lambda t: wall_now - max(0.0, clock_now - t),
     )
