@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from .drawing import SCREEN_PNG
+from .picture import Picture
 from .practicelog import (
     SCHEDULES,
     PracticeLog,
@@ -298,13 +299,10 @@ class PracticeReport(widgets.VBox):
         self._summary = widgets.HTML("")
         self._summary.add_class("calf-log-summary")
         # shown at the PNG's own size (never stretched, so never blurred), narrower on phones
-        self.calendar = widgets.Image(
-            format="png", layout={"width": "560px", "max_width": "100%", "height": "auto"}
-        )
+        # Picture: an <img> with a text alternative (ipywidgets.Image has none)
+        self.calendar = Picture(width=560)
         self.calendar.add_class("calf-log-calendar")
-        self.steps = widgets.Image(
-            format="png", layout={"width": "720px", "max_width": "100%", "height": "auto"}
-        )
+        self.steps = Picture(width=720)
         self.steps.add_class("calf-log-steps")
         self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
         self.refresh_button.on_click(self._on_refresh_click)
@@ -424,6 +422,16 @@ class PracticeReport(widgets.VBox):
             (0.02, 0.16, 0.96, 0.74),
         )
         rows = len(self.practice.step_summaries())
+        sessions = len(self.practice)
+        self.calendar.alt = (
+            f"Calendar of the last 12 weeks, one square per day, filled on days you practised "
+            f"({sessions} sessions recorded)"
+        )
+        self.steps.alt = (
+            f"Planned against actual time for each of {rows} steps, across {sessions} sessions"
+            if rows
+            else "No step times yet: finish a timer session to see them here"
+        )
         height = 1.1 + 0.42 * max(rows, 1)
         self.steps.value = _png(
             lambda ax: draw_step_times(self.practice, ax=ax),
