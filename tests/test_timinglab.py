@@ -220,3 +220,13 @@ def test_a_long_error_is_shown_whole_as_text(lab, tmp_path):
     assert lab._status.value == lab.status
     css = Path(__file__).parents[1] / "tutorial" / "static" / "text.css"
     assert "white-space: pre-wrap" in css.read_text()
+
+
+def test_the_save_button_checks_only_a_bare_name_in_the_data_folder(lab, tmp_path):
+    """Save asks before replacing, but never looks outside the learner's folder."""
+    secret = tmp_path.parent / "someone-else.toml"
+    save_routine(load_routine(), secret)
+    lab._file.value = str(secret)
+    lab._guard(lab._on_save_click)
+    assert lab.status.startswith("Could not do that")
+    assert "already exists" not in lab.status

@@ -124,7 +124,7 @@ def _alt_text(step: Step, side: str, labels: dict[str, str]) -> str:
     if not step.points:  # the same choice as drawing.draw_step
         area = next((a for a in areas() if a["step"] == step.id), None)
         if area is None:
-            return f"{step.title}: the seated posture, seen from the side"
+            return f"{step.title}: the seated posture, side view"
         target = " ".join(area.get("label", "").split()) or step.title
         return f"{leg}, {settings['views'].get(area['view'], '')}: {target} highlighted"
     try:

@@ -228,7 +228,7 @@ class TimingLab(widgets.VBox):
     # -- handlers -----------------------------------------------------------------------
 
     def _on_save_click(self) -> None:
-        target = self._resolve(self._file.value)
+        target = self._box_file()  # a bare name in this learner's folder, nothing else
         if target.exists():
             self.status = (
                 f"{target.name} already exists in your tutorial folder. Replace it with the "

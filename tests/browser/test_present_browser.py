@@ -84,7 +84,7 @@ def _use_file_box(page, name: str, button: str, expect: str) -> str:
     """Type ``name``, press ``button``, wait for a status line holding ``expect``."""
     page.locator(".widget-text input").nth(1).fill(name)
     page.get_by_role("button", name=button).click()
-    status = page.locator(".widget-label", has_text=expect)
+    status = page.locator(".calf-lab-status", has_text=expect)
     status.wait_for(timeout=30_000)
     return status.inner_text()
 

@@ -225,7 +225,8 @@ function render({ model, el }) {
   const img = document.createElement("img");
   img.className = "calf-photo__img";
   img.draggable = false;
-  const svg = svgEl("svg", { class: "calf-photo__svg", role: "img" });
+  // role "group", not "img": the picture holds draggable handles (axe: nested-interactive)
+  const svg = svgEl("svg", { class: "calf-photo__svg", role: "group" });
   const layers = {};
   for (const name of ["axis", "ruler", "points", "practice", "handles"]) {
     layers[name] = svgEl("g", { class: `calf-photo__${name}` }, svg);
