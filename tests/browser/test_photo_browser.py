@@ -40,13 +40,25 @@ def _cun_on_page(svg, demo) -> float:
     return demo.cun_px * box["width"] / demo.size[0]
 
 
+def _settled_box(locator) -> dict:
+    """The element's box once it is on screen: the marks are redrawn when Python's fit
+    arrives after the browser's own, so one lookup can land between the two drawings."""
+    for _ in range(100):
+        locator.wait_for(state="visible")
+        box = locator.bounding_box()
+        if box is not None:
+            return box
+        locator.page.wait_for_timeout(50)
+    raise AssertionError(f"{locator} never settled on screen")
+
+
 def _check_points(page, widget, demo) -> None:
     svg = widget.locator(".calf-photo__svg")
     marks = widget.locator("circle.calf-photo__point")
     expect(marks).to_have_count(len(demo.points))
     cun = _cun_on_page(svg, demo)
     for code, uv in demo.points.items():
-        box = widget.locator(f"circle.calf-photo__point[data-code='{code}']").bounding_box()
+        box = _settled_box(widget.locator(f"circle.calf-photo__point[data-code='{code}']"))
         centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         error = math.dist(centre, _page_xy(svg, demo.size, uv)) / cun
         assert error < 0.3, (code, error)
