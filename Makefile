@@ -29,7 +29,7 @@ lab: $(STAMP)
 
 # Voila with voila.json (per-visitor data folders, kernels released and culled): see README.
 present: $(STAMP)
-	CALF_TUTORIAL_PROJECTOR=1 $(PY) -m tutorial.present --Voila.ip=127.0.0.1 notebooks
+	CALF_TUTORIAL_PROJECTOR=1 $(PY) -m tutorial.site.present --Voila.ip=127.0.0.1 notebooks
 
 # The course as static pages: opens from disk or any static host, no kernel, no network.
 site: $(STAMP)

@@ -23,8 +23,8 @@ import matplotlib
 matplotlib.use("Agg")
 
 import tutorial
-from tutorial.content import routine_to_dict
-from tutorial.timinglab import TimingLab
+from tutorial.content.loader import routine_to_dict
+from tutorial.widgets.timinglab import TimingLab
 
 
 def long_routine(steps: int) -> tutorial.Routine:

@@ -22,8 +22,8 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from tutorial import load_routine
-from tutorial.drawing import register_fonts
-from tutorial.handout import handout_figures, make_handout
+from tutorial.drawing.handout import handout_figures, make_handout
+from tutorial.drawing.legs import register_fonts
 
 
 def long_routine(steps: int):

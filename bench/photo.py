@@ -6,7 +6,7 @@ Prints medians of several runs:
   same run: Pillow decoding the full picture and then downscaling it (no draft);
 - one handle move in the kernel: the trait the browser sets, to the overlay, messages and
   point texts updated (``PhotoOverlay`` with all four landmarks placed), against a
-  baseline of the bare fit (``tutorial.photo.overlay``).
+  baseline of the bare fit (``tutorial.content.photofit.overlay``).
 
 Run: ``python bench/photo.py``.
 """
@@ -34,9 +34,9 @@ def main() -> None:
     import numpy as np
     from PIL import Image
 
-    from tutorial.photo import overlay
-    from tutorial.photoimage import demo_leg_photo, read_photo
-    from tutorial.photowidget import PhotoOverlay
+    from tutorial.content.photofit import overlay
+    from tutorial.drawing.photoimage import demo_leg_photo, read_photo
+    from tutorial.widgets.photo import PhotoOverlay
 
     rng = np.random.default_rng(0)
     noise = rng.integers(0, 255, (3000 // 8, 4000 // 8, 3), dtype=np.uint8)

@@ -41,8 +41,8 @@ def main() -> None:
 
     import matplotlib.pyplot as plt
 
-    from tutorial.geometry import project
-    from tutorial.quiz import LocatePointQuiz, PointQuiz, data_to_fraction
+    from tutorial.content.geometry import project
+    from tutorial.widgets.quiz import LocatePointQuiz, PointQuiz, data_to_fraction
 
     quiz = LocatePointQuiz(seed=1)  # default progress file (in the temporary folder)
     click_ms, baseline_ms = [], []

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
-from tutorial.drawing import SCREEN_PNG, draw_routine_overview
+from tutorial.drawing.legs import SCREEN_PNG, draw_routine_overview
 
 
 def overview_png() -> Figure:

@@ -169,8 +169,8 @@ HIDDEN = """() => {
 def bench_hidden(seconds: float) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tutorial.model import Routine, Step
-    from tutorial.timer import StepTimer
+    from tutorial.content.model import Routine, Step
+    from tutorial.widgets.timer import StepTimer
 
     step_s = 3  # a routine has at most 100 steps: 3-second steps cover S + 30 s
     count = min(100, int((seconds + 30) / step_s) + 1)

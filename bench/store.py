@@ -109,8 +109,8 @@ def _export(path: Path) -> None:
 
 
 def _feedback_ms(path) -> tuple[list[float], list[float]]:
-    from tutorial.geometry import project
-    from tutorial.quiz import LocatePointQuiz, data_to_fraction
+    from tutorial.content.geometry import project
+    from tutorial.widgets.quiz import LocatePointQuiz, data_to_fraction
 
     quiz = LocatePointQuiz(seed=1, path=path)
     times, cpu = [], []
@@ -132,7 +132,7 @@ def _feedback_ms(path) -> tuple[list[float], list[float]]:
 
 
 def _draw_ms(store) -> tuple[list[float], list[float]]:
-    from tutorial.logview import PracticeReport
+    from tutorial.widgets.logview import PracticeReport
 
     times, cpu = [], []
     for _ in range(DRAWS):
@@ -148,7 +148,7 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="calf-store-bench-"))
     os.environ["CALF_TUTORIAL_HOME"] = str(home)
 
-    from tutorial.store import Store, get_store, import_progress
+    from tutorial.store.db import Store, get_store, import_progress
 
     export = home / "heavy-learner.json"
     _export(export)
@@ -159,7 +159,7 @@ def main() -> None:
     assert (result.answers_added, result.sessions_added) == (ANSWERS, SESSIONS)
 
     start = time.perf_counter()
-    from tutorial.practice import Progress
+    from tutorial.content.practice import Progress
 
     Progress(store=store)
     open_ms = (time.perf_counter() - start) * 1000

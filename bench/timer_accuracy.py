@@ -51,7 +51,7 @@ from ensure_browser import CHROMIUM_ARGS, find_chromium
 NOTEBOOK_CELLS = [
     """import ipywidgets as w
 import tutorial
-from tutorial.model import Routine, Step
+from tutorial.content.model import Routine, Step
 
 steps = tuple(
     Step(id=f"s{i}", title=f"Step {i + 1}", technique="Press", instructions="Press.",

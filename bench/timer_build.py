@@ -44,10 +44,10 @@ def _routine(steps: int):
 
 def _old_way(routine, legs: str) -> dict:
     """The state the timer used to send: segments with texts, every picture as base64."""
-    from tutorial.content import load_points
-    from tutorial.drawing import leg_png
-    from tutorial.geometry import best_view
-    from tutorial.timing import build_plan
+    from tutorial.content.geometry import best_view
+    from tutorial.content.loader import load_points
+    from tutorial.content.timing import build_plan
+    from tutorial.drawing.legs import leg_png
 
     plan = build_plan(routine, legs)
     points = load_points()
@@ -89,9 +89,9 @@ def worker(way: str, steps: int, legs: str) -> dict:
     import matplotlib  # noqa: F401  (a lesson kernel has drawn before the timer)
 
     import tutorial
-    import tutorial.drawing
-    import tutorial.geometry
-    import tutorial.timer
+    import tutorial.content.geometry
+    import tutorial.drawing.legs
+    import tutorial.widgets.timer
 
     routine = _routine(steps)
     out: dict = {}
@@ -109,7 +109,7 @@ def worker(way: str, steps: int, legs: str) -> dict:
     out["kernel_ms"] = (time.perf_counter() - t0) * 1000
     out["bytes"] = len(data)
     out["code_bytes"] = len(json.dumps([state["_esm"], state["_css"]]).encode())
-    from tutorial.timer import _picture_bytes
+    from tutorial.widgets.timer import _picture_bytes
 
     keys = []
     for seg in timer.plan:

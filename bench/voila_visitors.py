@@ -8,7 +8,7 @@ them, which is what each additional visitor really costs). Two servers are compa
 the same run, one after the other:
 
 - ``plain``: ``voila --strip_sources=True`` as ``make present`` ran it before (no voila.json);
-- ``present``: ``make present``'s server (``python -m tutorial.present`` with voila.json:
+- ``present``: ``make present``'s server (``python -m tutorial.site.present`` with voila.json:
   private folders, pre-heated kernels, culling).
 
 Goal: 20 visitors all see their widgets within 15 s, at most 80 MB per visitor.
@@ -81,7 +81,7 @@ class Server:
             cmd = [sys.executable, "-m", "voila", str(root), *common, "--strip_sources=True"]
             cmd.append(f"--Voila.config_file_paths={empty}")
         else:
-            cmd = [sys.executable, "-m", "tutorial.present", str(root), *common]
+            cmd = [sys.executable, "-m", "tutorial.site.present", str(root), *common]
             cmd.append(f"--Voila.config_file_paths={ROOT}")
         self.log = home / f"{kind}.log"
         with self.log.open("w") as out:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tutorial.drawing import draw_routine_overview
+from tutorial.drawing.legs import draw_routine_overview
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

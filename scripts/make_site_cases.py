@@ -33,23 +33,23 @@ class _AllChoices:
 
 
 def practice_cases(seed: int = 9) -> dict[str, Any]:
-    """Scoring, Leitner and next-point cases, all answered by tutorial.practice."""
-    from tutorial.model import VIEWS
-    from tutorial.practice import Answer, Progress, load_quiz_settings, score_click
-    from tutorial.quiz import _ViewPicture, data_to_fraction, fraction_to_data
+    """Scoring, Leitner and next-point cases, all answered by tutorial.content.practice."""
+    from tutorial.content.model import VIEWS
+    from tutorial.content.practice import Answer, Progress, load_quiz_settings, score_click
     from tutorial.site.export import view_transform
+    from tutorial.widgets.quiz import _ViewPicture, data_to_fraction, fraction_to_data
 
     rng = random.Random(seed)
     settings = load_quiz_settings()
     views: dict[str, Any] = {}
     scores = []
-    from tutorial.geometry import project
+    from tutorial.content.geometry import project
 
     for view in VIEWS:
         picture = _ViewPicture(view, side="right", figsize=settings.figsize, dpi=settings.dpi)
         picture.fig.canvas.draw()
         truth = {}
-        from tutorial.content import load_points
+        from tutorial.content.loader import load_points
 
         for code in load_points():
             xy = project(code, view, side="right")
@@ -116,7 +116,7 @@ def practice_cases(seed: int = 9) -> dict[str, Any]:
     return {
         "about": (
             "Cases for find-the-point practice, made by scripts/make_site_cases.py from "
-            "tutorial.practice and tutorial.quiz. pytest and the site's JavaScript "
+            "tutorial.content.practice and tutorial.widgets.quiz. pytest and the site's JavaScript "
             "(tests/js/site_rules.test.mjs) both run every case and must agree."
         ),
         "settings": {
@@ -136,7 +136,7 @@ _METHODS = {"restart": "restart_step"}
 
 
 def _plan(rng: random.Random):
-    from tutorial.timing import Plan, Segment
+    from tutorial.content.timing import Plan, Segment
 
     n = rng.randint(2, 6)
     segments = []
@@ -152,7 +152,7 @@ def _plan(rng: random.Random):
 
 def timer_history_cases(seed: int = 11, count: int = 60) -> dict[str, Any]:
     """Random sessions: the messages timer.js sends, and TimerMachine's history of them."""
-    from tutorial.timing import TimerMachine
+    from tutorial.content.timing import TimerMachine
 
     rng = random.Random(seed)
     cases = []
@@ -216,7 +216,7 @@ def timer_history_cases(seed: int = 11, count: int = 60) -> dict[str, Any]:
     return {
         "about": (
             "Sessions of the step timer as the messages timer.js sends (actions and the "
-            "deadlines it saw, times in seconds), with the history tutorial.timing."
+            "deadlines it saw, times in seconds), with the history tutorial.content.timing."
             "TimerMachine records from them. The site's recorder (rules.js makeRecorder, "
             "using timer.js's own rules) must record the same. Made by "
             "scripts/make_site_cases.py."

@@ -1,6 +1,6 @@
 """Write ``tests/cases/timer.json``: the step timer's rules as cases made by the Python machine.
 
-The rules live once, in :class:`tutorial.timing.TimerMachine`. This script drives it with
+The rules live once, in :class:`tutorial.content.timing.TimerMachine`. This script drives it with
 random action sequences on random plans and records, after every action, what the machine
 says: the deadlines it crossed (each with the step it entered), the state, and the cues
 still to sound. ``tests/test_timer_cases.py`` checks that the file still matches the Python
@@ -21,8 +21,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tutorial.model import Routine, Step  # noqa: E402
-from tutorial.timing import TimerMachine, build_plan  # noqa: E402
+from tutorial.content.model import Routine, Step  # noqa: E402
+from tutorial.content.timing import TimerMachine, build_plan  # noqa: E402
 
 CASES = ROOT / "tests" / "cases" / "timer.json"
 ACTIONS = ["start", "pause", "resume", "next", "back", "jump", "restart", "reset", "tick"]
@@ -97,7 +97,7 @@ def make_cases(seed: int = 3, count: int = 40, length: int = 24) -> dict[str, An
         cases.append({"name": f"case {n}", "segments": segments, "steps": steps})
     return {
         "about": (
-            "Step timer rules (tutorial.timing.TimerMachine), recorded by "
+            "Step timer rules (tutorial.content.timing.TimerMachine), recorded by "
             "scripts/make_timer_cases.py. Each step: before the action, the deadlines "
             "crossed up to t_ms ([entered segment or null, deadline]); after it, status, "
             "segment (at), elapsed_ms and the cues still to sound ([segment, kind, at_ms]). "

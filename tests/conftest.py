@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutorial.storage import DATA_DIR_ENV
+from tutorial.store.files import DATA_DIR_ENV
 
 
 @pytest.fixture(autouse=True)
@@ -21,10 +21,10 @@ def _fresh_stores():
     """
     import sys
 
-    from tutorial import store
+    from tutorial.store import db as store
 
     yield
-    timer = sys.modules.get("tutorial.timer")
+    timer = sys.modules.get("tutorial.widgets.timer")
     if timer is not None:
         for live in list(timer.StepTimer._live):
             live.close()

@@ -1,4 +1,4 @@
-"""Tests for tutorial.calculator: the personal cun and the widget that shows it."""
+"""Tests for tutorial.widgets.calculator: the personal cun and the widget that shows it."""
 
 import html
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutorial import RoutineError, load_cun, load_points
-from tutorial.calculator import (
+from tutorial.widgets.calculator import (
     DEFAULT_LENGTH_CM,
     MAX_LENGTH_CM,
     MIN_LENGTH_CM,
@@ -115,7 +115,7 @@ def test_validate_length_matches_the_shared_cases() -> None:
     import json
     from pathlib import Path
 
-    from tutorial.calculator import validate_length
+    from tutorial.widgets.calculator import validate_length
 
     cases = json.loads((Path(__file__).parent / "cases" / "calculator.json").read_text())
     assert len(cases["cases"]) >= 10

@@ -1,11 +1,12 @@
-"""Tests for tutorial.cards: the content each card carries, and that all text is escaped."""
+"""Tests for tutorial.widgets.cards: the content each card carries, and that all text is escaped."""
 
 from dataclasses import replace
 
 import ipywidgets as widgets
 import pytest
 
-from tutorial import cards, load_landmarks, load_routine, load_safety
+from tutorial import load_landmarks, load_routine, load_safety
+from tutorial.widgets import cards
 
 
 def test_point_card_names_locates_and_finds_the_point():

@@ -1,17 +1,17 @@
-"""Tests for tutorial.charts: bars where the plan puts them, totals, planned vs actual."""
+"""Tests for tutorial.drawing.charts: bars where the plan puts them, totals, planned vs actual."""
 
 import pytest
 from matplotlib.figure import Figure
 
 from tutorial import load_routine
-from tutorial.charts import (
+from tutorial.content.timing import StepRecord, build_plan
+from tutorial.drawing.charts import (
     Timeline,
     draw_planned_vs_actual,
     draw_timeline,
     draw_variants,
     format_minutes,
 )
-from tutorial.timing import StepRecord, build_plan
 
 
 def _ax():

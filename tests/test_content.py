@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tutorial
-from tutorial.content import LIMITS, routine_from_dict, routine_to_dict
-from tutorial.model import VIEWS, Routine, Step
+from tutorial.content.loader import LIMITS, routine_from_dict, routine_to_dict
+from tutorial.content.model import VIEWS, Routine, Step
 
 ROUTINE_CODES = ("BL40", "GB34", "ST36", "ST38", "BL57", "BL60", "KI3")
 
@@ -499,7 +499,7 @@ def test_dict_form_round_trips(routine):
 
 
 def test_get_point_takes_a_code_or_a_point():
-    from tutorial.content import get_point
+    from tutorial.content.loader import get_point
 
     bl40 = tutorial.load_points()["BL40"]
     assert get_point("BL40") is bl40

@@ -1,9 +1,9 @@
-"""Tests for tutorial.downloads: files handed to the browser as bytes, made on request."""
+"""Tests for tutorial.widgets.downloads: files handed to the browser as bytes, made on request."""
 
 import pytest
 
 from tutorial import load_routine, save_routine
-from tutorial.downloads import Download, handout_download, routine_download
+from tutorial.widgets.downloads import Download, handout_download, routine_download
 
 
 def test_a_download_needs_bytes_or_a_builder_and_a_bare_name():
@@ -45,10 +45,10 @@ def test_a_failing_builder_is_reported_as_text():
 
 
 def test_the_handout_is_not_drawn_until_asked(monkeypatch):
-    import tutorial.handout
+    import tutorial.drawing.handout
 
     drawn = []
-    monkeypatch.setattr(tutorial.handout, "make_handout", lambda *a: drawn.append(a))
+    monkeypatch.setattr(tutorial.drawing.handout, "make_handout", lambda *a: drawn.append(a))
     widget = handout_download()
     assert drawn == []  # issue 11 item 12: nothing drawn when the lesson opens
     assert widget.filename == "calf-cramp-handout.pdf"

@@ -1,4 +1,4 @@
-"""Tests for tutorial.drawing: assert on artists (gids, positions, colours), not pixels."""
+"""Tests for tutorial.drawing.legs: assert on artists (gids, positions, colours), not pixels."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from tutorial import drawing, geometry, load_landmarks, load_points, load_routine
-from tutorial.model import VIEWS
+from tutorial import load_landmarks, load_points, load_routine
+from tutorial.content import geometry
+from tutorial.content.model import VIEWS
+from tutorial.drawing import legs as drawing
 
 POINTS = load_points()
 
@@ -294,7 +296,7 @@ def settings():  # reading rcParams["backend"] would import pyplot, so leave it 
     return {k: v for k, v in matplotlib.rcParams.copy().items() if k != "backend"}
 
 before = settings()
-import tutorial.drawing as d
+import tutorial.drawing.legs as d
 names = {f.name for f in font_manager.fontManager.ttflist}
 assert "Tutorial CJK Subset" not in names, "font registered at import"
 d.leg_png("posterior", hanzi=True, cun_scale=True)

@@ -1,11 +1,11 @@
-"""Tests for tutorial.explorer: the point explorer's views, card and caching."""
+"""Tests for tutorial.widgets.explorer: the point explorer's views, card and caching."""
 
 import pytest
 import traitlets
 
-from tutorial import explorer
-from tutorial.explorer import PointExplorer
-from tutorial.geometry import visible_views
+from tutorial.content.geometry import visible_views
+from tutorial.widgets import explorer
+from tutorial.widgets.explorer import PointExplorer
 
 
 def test_starts_on_the_first_routine_point_in_its_views():
@@ -61,8 +61,8 @@ def test_projector_pictures_are_600_px_wide_with_18_px_labels(view):
     from matplotlib.text import Text
     from PIL import Image
 
-    from tutorial.drawing import draw_leg
-    from tutorial.explorer import PICTURE_SIZES, _leg_png
+    from tutorial.drawing.legs import draw_leg
+    from tutorial.widgets.explorer import PICTURE_SIZES, _leg_png
 
     size = PICTURE_SIZES[True]
     fig = Figure(figsize=size["figsize"], dpi=size["dpi"])
@@ -75,7 +75,7 @@ def test_projector_pictures_are_600_px_wide_with_18_px_labels(view):
 
 
 def test_projector_switch_reaches_the_explorer():
-    from tutorial.style import set_projector
+    from tutorial.widgets.style import set_projector
 
     set_projector(True)
     try:

@@ -1,4 +1,4 @@
-"""Tests for tutorial.geometry: where each point and landmark shows in each view."""
+"""Tests for tutorial.content.geometry: where each point and landmark shows in each view."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutorial import geometry, load_landmarks, load_points
-from tutorial.model import VIEWS
+from tutorial import load_landmarks, load_points
+from tutorial.content import geometry
+from tutorial.content.model import VIEWS
 
 POINTS = load_points()
 
@@ -158,5 +159,5 @@ def test_leg_spans_knee_to_sole():
 
 
 def test_geometry_is_pure():
-    code = "import sys, tutorial.geometry; assert 'matplotlib' not in sys.modules"
+    code = "import sys, tutorial.content.geometry; assert 'matplotlib' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,4 +1,4 @@
-"""Tests for tutorial.handout: safety first and complete, then the map, then the steps;
+"""Tests for tutorial.drawing.handout: safety first and complete, then the map, then the steps;
 every text at least 8 pt and on the page; user text kept whole and inert; atomic writes."""
 
 import re
@@ -9,10 +9,9 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from pypdf import PdfReader
 
-from tutorial import handout as handout_module
 from tutorial import load_points, load_routine, load_safety
-from tutorial.drawing import path_text_size
-from tutorial.handout import (
+from tutorial.drawing import handout as handout_module
+from tutorial.drawing.handout import (
     A4_FIGSIZE,
     A4_LANDSCAPE,
     MIN_FONT_SIZE,
@@ -21,6 +20,7 @@ from tutorial.handout import (
     make_handout,
     wrap,
 )
+from tutorial.drawing.legs import path_text_size
 
 
 def _text(page) -> str:

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tutorial
-from tutorial.content import LIMITS, STEP_ID_PATTERN, routine_from_dict, routine_to_dict
-from tutorial.model import Routine
+from tutorial.content.loader import LIMITS, STEP_ID_PATTERN, routine_from_dict, routine_to_dict
+from tutorial.content.model import Routine
 
 
 def _valid() -> dict:

@@ -1,9 +1,9 @@
-"""Tests for tutorial.illustrations: the stretch diagrams and the side-by-side views."""
+"""Tests for tutorial.drawing.illustrations: the stretch diagrams and the side-by-side views."""
 
 import pytest
 from matplotlib.figure import Figure
 
-from tutorial.illustrations import STRETCHES, draw_stretch, draw_views
+from tutorial.drawing.illustrations import STRETCHES, draw_stretch, draw_views
 
 
 @pytest.mark.parametrize("kind", sorted(STRETCHES))

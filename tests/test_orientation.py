@@ -13,8 +13,10 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from tutorial import drawing, illustrations, load_routine
-from tutorial.model import VIEWS
+from tutorial import load_routine
+from tutorial.content.model import VIEWS
+from tutorial.drawing import illustrations
+from tutorial.drawing import legs as drawing
 
 EDGES = {  # (left edge, right edge) of a RIGHT leg's picture
     "anterior": ("outer side", "inner side"),
@@ -129,7 +131,7 @@ def test_overview_shares_one_scale_and_is_oriented(side):
 
 
 def test_the_quiz_and_the_explorer_pictures_are_oriented():
-    from tutorial.quiz import _ViewPicture
+    from tutorial.widgets.quiz import _ViewPicture
 
     picture = _ViewPicture("lateral", side="left", figsize=(3.2, 6.0), dpi=100)
     check_oriented(picture.ax, "lateral", "left")

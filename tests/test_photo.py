@@ -1,6 +1,6 @@
-"""Tests for tutorial.photo: landmark clicks on a photo -> the leg frame -> points in cun.
+"""Tests for tutorial.content.photofit: landmark clicks on a photo -> leg frame -> points in cun.
 
-The "photos" are the course's own drawing (tutorial.photoimage.demo_leg_photo) turned,
+The "photos" are the course's own drawing (tutorial.drawing.photoimage.demo_leg_photo) turned,
 scaled, stretched and mirrored by known amounts, so where each point is drawn is known
 exactly; the overlay must put every point within 0.3 cun of it, with clicks a little off.
 """
@@ -15,11 +15,10 @@ import pytest
 from PIL import Image
 
 from tutorial import RoutineError
-from tutorial.content import read_data_toml
-from tutorial.drawing import POINT_STYLES
-from tutorial.geometry import features
-from tutorial.model import VIEWS
-from tutorial.photo import (
+from tutorial.content.geometry import features
+from tutorial.content.loader import read_data_toml
+from tutorial.content.model import VIEWS
+from tutorial.content.photofit import (
     fit_frame,
     load_photo_settings,
     orientation_words,
@@ -29,7 +28,8 @@ from tutorial.photo import (
     ruler,
     score_photo_click,
 )
-from tutorial.photoimage import demo_leg_photo
+from tutorial.drawing.legs import POINT_STYLES
+from tutorial.drawing.photoimage import demo_leg_photo
 
 TOLERANCE_CUN = 0.3
 TRANSFORMS = [  # (rotate_deg, scale, width_factor)
@@ -94,7 +94,7 @@ def test_the_inner_ankle_bone_level_comes_from_the_data():
 
 
 def test_the_knee_spot_of_the_front_view_is_st35():
-    from tutorial.geometry import project
+    from tutorial.content.geometry import project
 
     assert photo_template("anterior").knee == pytest.approx(project("ST35", "anterior"))
     assert photo_template("posterior", "left").knee == pytest.approx(
@@ -264,7 +264,7 @@ def test_the_geometry_imports_neither_matplotlib_nor_pillow_nor_widgets():
     import sys
 
     code = (
-        "import sys, tutorial.photo as p; p.photo_template('medial', 'left'); "
+        "import sys, tutorial.content.photofit as p; p.photo_template('medial', 'left'); "
         "print(sorted(m for m in ('matplotlib', 'PIL', 'ipywidgets') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

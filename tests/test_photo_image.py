@@ -1,4 +1,4 @@
-"""Tests for tutorial.photoimage.read_photo: a learner's file is read safely or refused plainly."""
+"""Tests for tutorial.drawing.photoimage.read_photo: a file is read safely or refused plainly."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from tutorial import RoutineError
-from tutorial.photo import load_photo_settings
-from tutorial.photoimage import HEIF_READABLE, read_photo
+from tutorial.content.photofit import load_photo_settings
+from tutorial.drawing.photoimage import HEIF_READABLE, read_photo
 
 LIMITS = load_photo_settings()["limits"]
 

@@ -1,7 +1,8 @@
-"""The browser's copy of the photo fit (tutorial/static/photo.js) against tutorial.photo.
+"""The browser's copy of the photo fit (tutorial/static/photo.js) against tutorial.content.photofit.
 
 One case file, ``tests/cases/photo.json``: clicks on stand-in photos of every view and leg
-(right, pending, and every refusal) with what :func:`tutorial.photo.overlay` makes of them.
+(right, pending, and every refusal) with what :func:`tutorial.content.photofit.overlay`
+makes of them.
 pytest checks that the file is what Python computes today; Node runs photo.js on the same
 cases and must agree. The in-browser site can run the same file against its copy.
 
@@ -36,9 +37,9 @@ def _round(landmarks: dict) -> dict:
 
 def build_cases() -> dict:
     """Every view and leg: right, pending and refused clicks, with Python's overlay."""
-    from tutorial.model import VIEWS
-    from tutorial.photo import overlay, photo_rules
-    from tutorial.photoimage import demo_leg_photo
+    from tutorial.content.model import VIEWS
+    from tutorial.content.photofit import overlay, photo_rules
+    from tutorial.drawing.photoimage import demo_leg_photo
 
     rules, cases = {}, []
 
@@ -96,7 +97,8 @@ def build_cases() -> dict:
                     add(view, side, (2000, 2000), {**marks, **change}, what)
     return {
         "about": (
-            "Cases for the photo overlay's fit (tutorial.photo.overlay; its browser copy in "
+            "Cases for the photo overlay's fit (tutorial.content.photofit.overlay; its browser "
+            "copy in "
             "tutorial/static/photo.js computeOverlay). Python and JavaScript both run every "
             "case and must agree. Regenerate: python tests/test_photo_js.py"
         ),

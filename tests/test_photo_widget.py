@@ -1,4 +1,4 @@
-"""Tests for tutorial.photowidget: the photo overlay widget without a browser (traits)."""
+"""Tests for tutorial.widgets.photo: the photo overlay widget without a browser (traits)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 from PIL import Image
 
 import tutorial
-from tutorial.photo import load_photo_settings, photo_template
-from tutorial.photoimage import demo_leg_photo
-from tutorial.photowidget import (
+from tutorial.content.photofit import load_photo_settings, photo_template
+from tutorial.content.practice import PracticeSession, load_quiz_settings
+from tutorial.drawing.photoimage import demo_leg_photo
+from tutorial.widgets.photo import (
     PhotoOverlay,
     annotated_png,
     draw_annotated,
@@ -21,7 +22,6 @@ from tutorial.photowidget import (
     photo_folder,
     save_photo,
 )
-from tutorial.practice import PracticeSession, load_quiz_settings
 
 TEXT = load_photo_settings()["text"]
 
@@ -285,7 +285,7 @@ def test_the_course_drawing_stands_in_for_a_photo():
 
 
 def test_the_browser_state_is_plain_json_for_a_page_without_a_kernel():
-    from tutorial.photowidget import browser_state
+    from tutorial.widgets.photo import browser_state
 
     state = browser_state("medial", "left")
     assert json.loads(json.dumps(state)) == state

@@ -1,4 +1,4 @@
-"""Scoring, questions, the Leitner scheduler and saved progress of tutorial.practice."""
+"""Scoring, questions, the Leitner scheduler and saved progress of tutorial.content.practice."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutorial import VIEWS, RoutineError
-from tutorial.geometry import project
-from tutorial.practice import (
+from tutorial.content.geometry import project
+from tutorial.content.practice import (
     Answer,
     PracticeSession,
     Progress,
@@ -21,7 +21,7 @@ from tutorial.practice import (
     score_click,
     verdict_for,
 )
-from tutorial.store import get_store
+from tutorial.store.db import get_store
 
 SETTINGS = load_quiz_settings()
 
@@ -341,7 +341,7 @@ def test_unwritable_store_keeps_the_quiz_working_in_memory(tmp_path):
 
 
 def test_locate_questions_pick_a_view_that_also_shows_the_landmark():
-    from tutorial.geometry import features
+    from tutorial.content.geometry import features
 
     session = PracticeSession(seed=1, path=None, kinds=("locate",))
     for code in session.codes:

@@ -16,10 +16,10 @@ import matplotlib.pyplot as plt
 import pytest
 
 import tutorial
-from tutorial.logview import PracticeReport, draw_practice_calendar, draw_step_times
-from tutorial.practicelog import CSV_COLUMNS, PracticeLog, SessionRecord, practice_log
-from tutorial.store import Store, get_store, iso
-from tutorial.timer import StepTimer
+from tutorial.store.db import Store, get_store, iso
+from tutorial.store.practicelog import CSV_COLUMNS, PracticeLog, SessionRecord, practice_log
+from tutorial.widgets.logview import PracticeReport, draw_practice_calendar, draw_step_times
+from tutorial.widgets.timer import StepTimer
 
 ROUTINE = tutorial.load_routine()
 REPO = Path(__file__).parents[1]
@@ -287,7 +287,7 @@ def test_the_charts_draw_zero_one_and_a_thousand_sessions(n):
 def squares_empty(ax) -> tuple:
     from matplotlib.colors import to_rgba
 
-    return to_rgba(tutorial.practicelog.load_log_settings()["calendar"]["empty_colour"])
+    return to_rgba(tutorial.store.practicelog.load_log_settings()["calendar"]["empty_colour"])
 
 
 # -- the widget ------------------------------------------------------------------------------
@@ -427,7 +427,7 @@ def test_lessons_run_with_progress_off_and_say_it_once(tmp_path):
 def test_a_quick_run_is_recorded_as_quick(tmp_path):
     """The session names the plan chosen in the timer, not only the routine it came from."""
     from tutorial import StepTimer
-    from tutorial.store import Store
+    from tutorial.store.db import Store
 
     clock = [0.0]
     store = Store(tmp_path / "practice.sqlite3")
@@ -436,7 +436,7 @@ def test_a_quick_run_is_recorded_as_quick(tmp_path):
         timer.start()
         clock[0] += timer.routine.variant("quick").steps[0].default_seconds + 0.5
         timer._machine.tick()
-        from tutorial.practicelog import record_timer_run
+        from tutorial.store.practicelog import record_timer_run
 
         assert record_timer_run(timer, store=store)
         (session,) = store.sessions()

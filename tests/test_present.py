@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("voila")
 
-from tutorial.present import VisitorKernelManager
+from tutorial.site.present import VisitorKernelManager
 
 
 def test_each_kernel_gets_its_own_folder_removed_at_shutdown(tmp_path):
@@ -43,7 +43,7 @@ def test_the_kernel_sees_its_folder_as_calf_tutorial_home(tmp_path):
             client.start_channels()
             await client.wait_for_ready(timeout=60)
             reply = await client.execute_interactive(
-                "import tutorial.storage as s; print(s.user_data_dir())",
+                "import tutorial.store.files as s; print(s.user_data_dir())",
                 timeout=60,
                 output_hook=lambda msg: seen.append(msg["content"].get("text", "")),
             )

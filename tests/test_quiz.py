@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from matplotlib.patches import Circle
 
-from tutorial.geometry import project
-from tutorial.practice import PracticeSession, Progress, load_quiz_settings
-from tutorial.quiz import (
+from tutorial.content.geometry import project
+from tutorial.content.practice import PracticeSession, Progress, load_quiz_settings
+from tutorial.widgets.quiz import (
     ClickImage,
     LocatePointQuiz,
     NamePointQuiz,
@@ -141,16 +141,16 @@ def test_a_second_click_on_an_answered_question_is_ignored():
 
 
 def test_leg_is_drawn_once_per_view_and_reused(monkeypatch):
-    import tutorial.drawing
+    import tutorial.drawing.legs
 
     calls = []
-    real = tutorial.drawing.draw_leg
+    real = tutorial.drawing.legs.draw_leg
 
     def counting(*args, **kwargs):
         calls.append(args[0])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(tutorial.drawing, "draw_leg", counting)
+    monkeypatch.setattr(tutorial.drawing.legs, "draw_leg", counting)
     quiz = LocatePointQuiz(["ST36", "ST38"], seed=1, path=None)
     for _ in range(6):
         x, y = project(quiz.question.code, quiz.question.view)
@@ -339,8 +339,8 @@ def test_click_image_is_an_anywidget_with_its_own_files():
 @pytest.mark.parametrize("crowded", [False, True])
 def test_summary_chart_labels_never_overlap(crowded):
     """Issue 11 item 10: the progress chart's texts (ticks, notes, limits) do not overlap."""
-    from tutorial.practice import PointStats
-    from tutorial.quiz import _summary_figure
+    from tutorial.content.practice import PointStats
+    from tutorial.widgets.quiz import _summary_figure
 
     codes = ["BL40", "GB34", "ST36", "ST38", "BL57", "BL60", "KI3"]
     stats = [

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 import tutorial
-from tutorial import cards, geometry, load_points, load_routine, load_safety
-from tutorial.content import read_data_toml
-from tutorial.practice import load_quiz_settings, score_click
+from tutorial import load_points, load_routine, load_safety
+from tutorial.content import geometry
+from tutorial.content.loader import read_data_toml
+from tutorial.content.practice import load_quiz_settings, score_click
+from tutorial.widgets import cards
 
 try:  # Python >= 3.11
     import tomllib
@@ -138,7 +140,7 @@ def test_safety_data_carries_the_missing_warnings():
 
 
 def test_the_self_check_asks_about_the_new_warnings_and_is_in_lesson_1():
-    from tutorial.selfcheck import load_safety_questions
+    from tutorial.widgets.selfcheck import load_safety_questions
 
     _, questions = load_safety_questions()
     answers = {q.id: q.answer for q in questions}

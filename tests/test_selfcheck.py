@@ -1,6 +1,11 @@
-"""Tests for tutorial.selfcheck: the safety questions and their feedback."""
+"""Tests for tutorial.widgets.selfcheck: the safety questions and their feedback."""
 
-from tutorial.selfcheck import SafetyCheck, SafetyQuestion, feedback_html, load_safety_questions
+from tutorial.widgets.selfcheck import (
+    SafetyCheck,
+    SafetyQuestion,
+    feedback_html,
+    load_safety_questions,
+)
 
 
 def test_every_question_has_a_known_answer_and_a_reason():

@@ -14,10 +14,10 @@ import ipywidgets as widgets
 import nbformat
 import pytest
 
-from tutorial.model import Routine, RoutineError, Step
-from tutorial.practice import load_quiz_settings
+from tutorial.content.model import Routine, RoutineError, Step
+from tutorial.content.practice import load_quiz_settings
 from tutorial.site import build, export, kernel
-from tutorial.timer import StepTimer
+from tutorial.widgets.timer import StepTimer
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
@@ -97,7 +97,7 @@ def test_javascript_rules_pass_every_shared_case(tmp_path):
 
 
 def test_view_transform_is_the_quiz_mapping():
-    from tutorial.quiz import _ViewPicture, fraction_to_data
+    from tutorial.widgets.quiz import _ViewPicture, fraction_to_data
 
     settings = load_quiz_settings()
     picture = _ViewPicture("lateral", side="right", figsize=settings.figsize, dpi=settings.dpi)
@@ -111,7 +111,7 @@ def test_view_transform_is_the_quiz_mapping():
 def test_practice_export_reads_bands_and_texts_from_the_data(monkeypatch):
     from dataclasses import replace
 
-    from tutorial import practice
+    from tutorial.content import practice
 
     written = {}
 
@@ -202,7 +202,7 @@ def test_widget_outputs_become_markup_or_in_browser_widgets(tmp_path):
     box = widgets.VBox([html_widget, label])
     timer = StepTimer(short_routine(2, 3))
     described = {w.model_id: kernel.describe(w) for w in (html_widget, label, box, timer)}
-    described["lab"] = {"class": "TimingLab", "module": "tutorial.timinglab"}
+    described["lab"] = {"class": "TimingLab", "module": "tutorial.widgets.timinglab"}
     outputs = [_widget_output(box.model_id), _widget_output(timer.model_id), _widget_output("lab")]
     page = _page(tmp_path, outputs, described)
     body = page.body()
@@ -294,8 +294,8 @@ def test_site_css_serves_the_font_inline_under_its_family_name():
 
 
 def test_save_html_writes_one_self_contained_page(tmp_path, monkeypatch):
-    from tutorial import storage
     from tutorial.site import single
+    from tutorial.store import files as storage
 
     calls = []
     original = storage.atomic_write_text

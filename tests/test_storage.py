@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import tutorial
-from tutorial.storage import (
+from tutorial.store.files import (
     DATA_DIR_ENV,
     atomic_write_text,
     read_limited_bytes,
@@ -55,7 +55,7 @@ def test_kill_mid_save_leaves_the_old_routine_whole(tmp_path):
     script = textwrap.dedent(
         f"""
         import os, time, pathlib
-        import tutorial, tutorial.storage as storage
+        import tutorial, tutorial.store.files as storage
         real_fsync = os.fsync
         def slow_fsync(fd):
             real_fsync(fd)
@@ -162,7 +162,7 @@ def test_a_live_save_in_another_process_keeps_its_temporary(tmp_path):
     script = textwrap.dedent(
         f"""
         import os, time, pathlib
-        from tutorial import storage
+        from tutorial.store import files as storage
         real_fsync = os.fsync
         def slow(fd):
             real_fsync(fd)

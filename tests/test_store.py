@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from tutorial import RoutineError
-from tutorial.practice import Answer, PracticeSession, Progress
-from tutorial.store import (
+from tutorial.content.practice import Answer, PracticeSession, Progress
+from tutorial.store.db import (
     APPLICATION_ID,
     DB_NAME,
     SCHEMA_VERSION,
@@ -110,8 +110,8 @@ _WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from tutorial.practice import PracticeSession
-    from tutorial.store import get_store
+    from tutorial.content.practice import PracticeSession
+    from tutorial.store.db import get_store
     path, go, who = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     session = PracticeSession(seed=who, path=path, kinds=("name",))
     while not go.exists():
@@ -166,7 +166,7 @@ def test_four_processes_writing_at_once_lose_nothing(tmp_path):
 _KILLED = textwrap.dedent(
     """
     import sys, time
-    from tutorial.store import Store, _insert_session
+    from tutorial.store.db import Store, _insert_session
     store = Store(sys.argv[1])
     session = {
         "id": "11111111-0000-4000-8000-000000000099", "started_at": "2026-03-02T08:00:00Z",
@@ -301,8 +301,8 @@ _AS_NOBODY = textwrap.dedent(
     """
     import json, sys
     import tutorial
-    from tutorial.store import get_store
-    from tutorial.timer import StepTimer
+    from tutorial.store.db import get_store
+    from tutorial.widgets.timer import StepTimer
     t = [0.0]
     timer = StepTimer(clock=lambda: t[0], pictures=False)
     timer.start(); t[0] += 100; timer.next(); timer.reset()
@@ -581,8 +581,8 @@ def test_delete_practice_data_erases_rows_bytes_and_backups(tmp_path, monkeypatc
 def test_a_locked_database_keeps_answers_and_sessions_in_memory_then_saves_them(
     tmp_path, monkeypatch
 ):
-    from tutorial import store as store_module
-    from tutorial.timer import StepTimer
+    from tutorial.store import db as store_module
+    from tutorial.widgets.timer import StepTimer
 
     monkeypatch.setenv("CALF_TUTORIAL_HOME", str(tmp_path))
     monkeypatch.setattr(store_module, "BUSY_SECONDS", 0.2)

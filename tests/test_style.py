@@ -1,4 +1,4 @@
-"""Tests for tutorial.style: the bundled CJK font served to the page; the projector switch."""
+"""Tests for tutorial.widgets.style: the bundled CJK font in the page; the projector switch."""
 
 import base64
 import re
@@ -8,7 +8,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 import tutorial
-from tutorial import style
+from tutorial.widgets import style
 
 FONT = resources.files("tutorial").joinpath("fonts", "TutorialCJKSubset-Regular.ttf")
 

@@ -7,8 +7,8 @@ import dataclasses
 import ipywidgets as widgets
 
 import tutorial
-from tutorial.text import PlainText
-from tutorial.timinglab import TimingLab
+from tutorial.widgets.text import PlainText
+from tutorial.widgets.timinglab import TimingLab
 
 HOSTILE = r"$\rule{200px}{200px}$ <img src=x onerror=alert(1)>"
 
@@ -33,7 +33,7 @@ def test_the_timing_lab_shows_titles_and_files_as_plain_text(tmp_path):
     lab._file.value = "Calf plan.toml"
     lab.save()
     shown = list(_walk(lab))
-    from tutorial.picture import RangeInput
+    from tutorial.widgets.picture import RangeInput
 
     # Step titles label their sliders (range.js writes the label with textContent).
     assert any(isinstance(w, RangeInput) and w.label.endswith(HOSTILE) for w in shown)

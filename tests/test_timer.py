@@ -10,9 +10,9 @@ import pytest
 import traitlets
 
 from tutorial import load_routine, save_routine
-from tutorial.model import Routine, Step
-from tutorial.timer import StepTimer
-from tutorial.timing import VARIANTS, build_plan
+from tutorial.content.model import Routine, Step
+from tutorial.content.timing import VARIANTS, build_plan
+from tutorial.widgets.timer import StepTimer
 
 XSS = '<img src=x onerror="window.__pwned=1">'
 
@@ -104,7 +104,7 @@ def test_display_sends_no_pictures_and_the_front_end_gets_them_on_demand(monkeyp
 
 
 def test_each_picture_is_drawn_once_per_process(monkeypatch):
-    from tutorial import timer as timer_module
+    from tutorial.widgets import timer as timer_module
 
     calls = []
     real = timer_module._step_picture.__wrapped__

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutorial import load_routine
-from tutorial.model import Routine, Step
-from tutorial.timing import (
+from tutorial.content.model import Routine, Step
+from tutorial.content.timing import (
     OUTCOMES,
     STATUSES,
     TimerMachine,
@@ -307,7 +307,7 @@ def test_machine_invariants_under_random_actions(durations, legs, actions):
 
 
 def test_build_plans_holds_every_variant_and_legs():
-    from tutorial.timing import VARIANTS, build_plans
+    from tutorial.content.timing import VARIANTS, build_plans
 
     routine = make_routine(10, 20)
     plans = build_plans(routine, switch_seconds=3)

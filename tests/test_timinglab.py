@@ -1,4 +1,4 @@
-"""Tests for tutorial.timinglab: sliders, presets, totals, save and load, the timer."""
+"""Tests for tutorial.widgets.timinglab: sliders, presets, totals, save and load, the timer."""
 
 import itertools
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tutorial import load_routine, save_routine
-from tutorial.timinglab import PRESETS, TimingLab, preset_seconds
+from tutorial.widgets.timinglab import PRESETS, TimingLab, preset_seconds
 
 
 @pytest.fixture
@@ -214,7 +214,7 @@ def test_a_long_error_is_shown_whole_as_text(lab, tmp_path):
     lab._guard(lab.load)
     assert lab.status.startswith("Could not do that")
     # The status line is a PlainText (textContent, wrapping by its CSS: pre-wrap), never HTML.
-    from tutorial.text import PlainText
+    from tutorial.widgets.text import PlainText
 
     assert isinstance(lab._status, PlainText)
     assert lab._status.value == lab.status

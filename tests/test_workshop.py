@@ -1,11 +1,11 @@
-"""Tests for tutorial.workshop: lesson 7's plan and the room's timer agree (issue 11 item 5)."""
+"""Tests for tutorial.widgets.workshop: lesson 7's plan and the room's timer agree (issue 11)."""
 
 import itertools
 import re
 
 from tutorial import load_routine
-from tutorial.timing import build_plan
-from tutorial.workshop import load_workshop, workshop_plan, workshop_timer
+from tutorial.content.timing import build_plan
+from tutorial.widgets.workshop import load_workshop, workshop_plan, workshop_timer
 
 
 def test_the_plan_is_thirty_minutes_and_the_session_fits_its_block():

@@ -202,7 +202,7 @@ def present_server(
     tmp_path_factory: pytest.TempPathFactory, server_home: Path
 ) -> Iterator[Callable[..., PresentServer]]:
     """Factory: ``present_server(root, *options)`` runs ``make present``'s server (the
-    repository's ``voila.json`` through ``python -m tutorial.present``) on ``root``."""
+    repository's ``voila.json`` through ``python -m tutorial.site.present``) on ``root``."""
     servers: list[PresentServer] = []
 
     def start(root: Path, *options: str) -> PresentServer:
@@ -212,7 +212,7 @@ def present_server(
         cmd = [
             sys.executable,
             "-m",
-            "tutorial.present",
+            "tutorial.site.present",
             str(root),
             "--no-browser",
             f"--port={port}",

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tutorial.photo import LANDMARK_ORDER, load_photo_settings
-from tutorial.photoimage import demo_leg_photo
-from tutorial.photowidget import browser_state
-from tutorial.practice import load_quiz_settings
+from tutorial.content.photofit import LANDMARK_ORDER, load_photo_settings
+from tutorial.content.practice import load_quiz_settings
+from tutorial.drawing.photoimage import demo_leg_photo
+from tutorial.widgets.photo import browser_state
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """`make present` is safe for a room: private files per visitor, no kernel left behind.
 
-The server is the one ``make present`` runs (``python -m tutorial.present`` with the
+The server is the one ``make present`` runs (``python -m tutorial.site.present`` with the
 repository's ``voila.json``), with a short idle timeout so that culling shows within the test.
 """
 

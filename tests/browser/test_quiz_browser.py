@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tutorial.geometry import project
-from tutorial.practice import load_quiz_settings
-from tutorial.quiz import _ViewPicture, data_to_fraction
+from tutorial.content.geometry import project
+from tutorial.content.practice import load_quiz_settings
+from tutorial.widgets.quiz import _ViewPicture, data_to_fraction
 
 pytestmark = pytest.mark.browser
 

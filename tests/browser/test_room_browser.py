@@ -67,7 +67,7 @@ def test_lesson_in_voila_is_clear_and_accessible(
 
 def test_lesson_7_downloads_the_handout_and_the_routine_in_voila(voila_tree, lab_page):
     """Issue 11 items 3, 5 and 12: files reach the browser; the plan names the timer's session."""
-    from tutorial.workshop import load_workshop
+    from tutorial.widgets.workshop import load_workshop
 
     lab_page.goto(voila_tree("07_for_trainers.ipynb"), timeout=120_000)
     _wait_for_widgets(lab_page, "07")

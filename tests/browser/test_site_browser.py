@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tutorial.calculator import validate_length
-from tutorial.model import Routine, Step
+from tutorial.content.model import Routine, Step
+from tutorial.widgets.calculator import validate_length
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -57,7 +57,7 @@ MOUNTED = """() => [...document.querySelectorAll('.cs-widget[data-widget]')]
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The built site, plus test-timer.html: a 3-step routine of 1-2 s steps."""
     from tutorial.site import build_site
-    from tutorial.timer import StepTimer
+    from tutorial.widgets.timer import StepTimer
 
     out = tmp_path_factory.mktemp("static") / "site"
     build_site(out, REPO / "notebooks")
@@ -259,7 +259,7 @@ def test_timer_runs_a_short_routine_and_keeps_the_session(offline):
         "() => JSON.parse(localStorage.getItem('calf-cramp-tutorial:progress:v1'))"
     )
     session = stored["sessions"][-1]
-    assert session["variant"] == "custom"  # named as tutorial.practicelog names it
+    assert session["variant"] == "custom"  # named as tutorial.store.practicelog names it
     assert session["legs"] == "one"
     assert [s["id"] for s in session["steps"]] == ["t0", "t1", "t0", "t1", "t2"]
     assert session["steps"][-1]["planned_s"] == 1
@@ -356,8 +356,8 @@ def test_practice_is_scored_and_progress_is_kept_exported_and_forgotten(offline,
     assert kept >= 4
     assert {"right", "missed"} <= {a["verdict"] for a in data["answers"]}
     assert any(a["kind"] == "locate" and a["error_cun"] > 1 for a in data["answers"])
-    # the Python store (tutorial.store) imports what the page exported
-    from tutorial.store import Store, import_progress
+    # the Python store (tutorial.store.db) imports what the page exported
+    from tutorial.store.db import Store, import_progress
 
     home = tmp_path / "python-store"  # its own folder: a store adopts a progress.json beside it
     home.mkdir()
@@ -402,7 +402,7 @@ def test_calculator_explorer_and_safety_check_work_without_a_kernel(offline):
 
     ctx.open(page, "03_the_seven_points.html")
     explorer = page.get_by_test_id("explorer")
-    from tutorial.geometry import visible_views
+    from tutorial.content.geometry import visible_views
 
     for code in ("BL60", "KI3", "ST36"):
         explorer.get_by_text(code, exact=False).first.click()

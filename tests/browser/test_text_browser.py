@@ -10,12 +10,12 @@ HOSTILE = r"$\rule{200px}{200px}$ <img src=x onerror=window.__pwned=1> end"
 
 _CELLS = [
     "import dataclasses, tutorial\n"
-    "from tutorial.timinglab import TimingLab\n"
+    "from tutorial.widgets.timinglab import TimingLab\n"
     f"HOSTILE = {HOSTILE!r}\n"
     "base = tutorial.load_routine()\n"
     "steps = (dataclasses.replace(base.steps[0], title=HOSTILE), *base.steps[1:])\n"
     "routine = dataclasses.replace(base, title=HOSTILE, steps=steps)\n"
-    "lab = TimingLab(folder=tutorial.storage.user_data_dir())\n"
+    "lab = TimingLab(folder=tutorial.store.files.user_data_dir())\n"
     "lab._file.value = 'hostile.toml'\n"
     "tutorial.save_routine(routine, lab._box_file())\n",
     "lab.load()\nlab",

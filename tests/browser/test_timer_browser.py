@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tutorial import save_routine
-from tutorial.model import Routine, Step
+from tutorial.content.model import Routine, Step
 
 pytestmark = pytest.mark.browser
 
@@ -528,7 +528,7 @@ def test_timer_works_with_no_python_behind_the_page(browser, tmp_path):
     """The in-browser site runs timer.js with a stand-in model whose `send` goes nowhere."""
     import json
 
-    from tutorial.timer import StepTimer
+    from tutorial.widgets.timer import StepTimer
 
     steps = tuple(
         Step(

@@ -1,6 +1,6 @@
 // The step timer's JavaScript rules (tutorial/static/timer.js), run with `node --test`.
 // tests/cases/timer.json holds cases recorded from the Python machine (the rules' one
-// truth, tutorial/timing.py); every case must come out the same here. The other tests
+// truth, tutorial/content/timing.py); every case must come out the same here. The other tests
 // check the browser-only parts: tones kept or cancelled by identity, the audio clock
 // mapping, and what is announced after a stall.
 import assert from "node:assert/strict";

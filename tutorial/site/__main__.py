@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..model import RoutineError
+from ..content.model import RoutineError
 from .build import build_site
 
 

@@ -29,8 +29,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..content import load_routine, routine_to_dict
-from ..model import RoutineError
+from ..content.loader import load_routine, routine_to_dict
+from ..content.model import RoutineError
 from . import export
 from .kernel import MARKER
 
@@ -423,7 +423,7 @@ def _pager(lessons: list[tuple[str, str]], index: int) -> str:
 
 
 def _safety_strip() -> str:
-    from ..cards import safety_box
+    from ..widgets.cards import safety_box
 
     box = safety_box(compact=True).value
     return (
@@ -437,7 +437,7 @@ def _safety_strip() -> str:
 
 
 def _home(lessons: list[tuple[str, str]]) -> str:
-    from ..cards import safety_box
+    from ..widgets.cards import safety_box
 
     info = lesson_info()
     by_stem = {entry["notebook"]: entry for entry in info["lessons"]}
@@ -669,7 +669,7 @@ def build_site(
         shutil.copyfile(_PACKAGE_STATIC / "timer.css", staging / "assets" / "timer.css")
         shutil.copyfile(_HERE.parent / "fonts" / "OFL.txt", staging / "assets" / "OFL.txt")
         if not (staging / "files" / "calf-cramp-handout.pdf").exists():
-            from ..handout import make_handout
+            from ..drawing.handout import make_handout
 
             (staging / "files").mkdir(exist_ok=True)
             make_handout(staging / "files" / "calf-cramp-handout.pdf")

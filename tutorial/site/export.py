@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
-from ..content import load_cun, load_landmarks, load_points, load_routine, routine_from_dict
-from ..model import VIEWS, Routine
+from ..content.loader import load_cun, load_landmarks, load_points, load_routine, routine_from_dict
+from ..content.model import VIEWS, Routine
 
 __all__ = [
     "VARIANTS",
@@ -68,9 +68,9 @@ def view_transform(ax: Any) -> dict[str, float]:
     """The linear map from picture fractions (0,0 top left) to data (cun) of ``ax``.
 
     ``x = x0 + fx * (x1 - x0)`` and ``y = y0 + fy * (y1 - y0)``: the same numbers
-    :func:`tutorial.quiz.fraction_to_data` gives (both axes are linear).
+    :func:`tutorial.widgets.quiz.fraction_to_data` gives (both axes are linear).
     """
-    from ..quiz import fraction_to_data
+    from ..widgets.quiz import fraction_to_data
 
     x0, y0 = fraction_to_data(ax, 0.0, 0.0)
     x1, y1 = fraction_to_data(ax, 1.0, 1.0)
@@ -83,9 +83,9 @@ def _rounded_path(path: Iterable[Iterable[float]]) -> list[list[float]]:
 
 def practice_data(write: WriteFile, *, sides: Iterable[str] = ("right",)) -> dict[str, Any]:
     """Pictures, transforms, truths, landmark outlines, bands and texts for the practice."""
-    from ..geometry import features, project, visible_views
-    from ..practice import Answer, PracticeSession, Progress, load_quiz_settings
-    from ..quiz import _ViewPicture
+    from ..content.geometry import features, project, visible_views
+    from ..content.practice import Answer, PracticeSession, Progress, load_quiz_settings
+    from ..widgets.quiz import _ViewPicture
 
     settings = load_quiz_settings()
     points = load_points()
@@ -191,8 +191,8 @@ def practice_data(write: WriteFile, *, sides: Iterable[str] = ("right",)) -> dic
 
 def explorer_data(codes: Iterable[str], write: WriteFile) -> dict[str, Any]:
     """Every point's pictures in every view that shows it (plain and with hanzi) and its card."""
-    from ..cards import point_card_html
-    from ..explorer import VIEW_TITLES, _leg_png, _views_of
+    from ..widgets.cards import point_card_html
+    from ..widgets.explorer import VIEW_TITLES, _leg_png, _views_of
 
     points = load_points()
     out: dict[str, Any] = {}
@@ -220,7 +220,7 @@ def explorer_data(codes: Iterable[str], write: WriteFile) -> dict[str, Any]:
 
 def safety_check_data() -> dict[str, Any]:
     """The situations, the choices, and the feedback markup for every (situation, choice)."""
-    from ..selfcheck import feedback_html, load_safety_questions
+    from ..widgets.selfcheck import feedback_html, load_safety_questions
 
     choices, questions = load_safety_questions()
     return {
@@ -282,7 +282,7 @@ def _timer_state(
     """Every synced trait of ``StepTimer(...)`` (JSON data), as the widget computes them:
     the plans of every variant x legs, the steps, the session texts and, embedded, the
     step pictures as data URLs."""
-    from ..timer import StepTimer
+    from ..widgets.timer import StepTimer
 
     timer = StepTimer(routine, first_leg=first_leg, switch_seconds=switch, pictures=pictures)
     try:
@@ -323,9 +323,9 @@ def timer_configs(description: Mapping[str, Any], write: WriteFile | None = None
     (``plans`` of every variant x legs, ``steps``, ``session``, ``pictures``) exactly as
     ``StepTimer(...)`` computes them; the timer offers the variant and legs itself.
     ``routines`` and ``store_variants`` are what a finished run is recorded with, per
-    variant, named as :mod:`tutorial.practicelog` names them.
+    variant, named as :mod:`tutorial.store.practicelog` names them.
     """
-    from ..practicelog import _variant
+    from ..store.practicelog import _variant
 
     routine = routine_from_dict(description["routine"], source="<timer>")
     state = _timer_state(

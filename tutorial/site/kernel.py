@@ -31,12 +31,12 @@ def describe(widget: Any) -> dict[str, Any]:
 
     cls = type(widget)
     out: dict[str, Any] = {"class": cls.__name__, "module": cls.__module__}
-    timer = _loaded("timer", "StepTimer")
-    quiz = _loaded("quiz", "PointQuiz")
-    explorer = _loaded("explorer", "PointExplorer")
-    calculator = _loaded("calculator", "CunCalculator")
+    timer = _loaded("widgets.timer", "StepTimer")
+    quiz = _loaded("widgets.quiz", "PointQuiz")
+    explorer = _loaded("widgets.explorer", "PointExplorer")
+    calculator = _loaded("widgets.calculator", "CunCalculator")
     if timer is not None and isinstance(widget, timer):
-        from tutorial.content import routine_to_dict
+        from tutorial.content.loader import routine_to_dict
 
         switch = [seg.planned_seconds for seg in widget.plan if seg.kind == "switch"]
         out.update(

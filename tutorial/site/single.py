@@ -12,12 +12,12 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..content import routine_to_dict
-from ..storage import atomic_write_text
+from ..content.loader import routine_to_dict
+from ..store.files import atomic_write_text
 from . import export
 
 if TYPE_CHECKING:
-    from ..timer import StepTimer
+    from ..widgets.timer import StepTimer
 
 __all__ = ["save_timer_html", "timer_html"]
 

@@ -1,5 +1,5 @@
 // The photo of the learner's leg with its landmark handles and the overlay
-// (tutorial.photowidget.PhotoCanvas).
+// (tutorial.widgets.photo.PhotoCanvas).
 //
 // The kernel sends the photo (JPEG bytes), the handles to place, and the overlay it computed
 // (points, labels, colours, the cun ruler) in image pixels; this file only draws them in an
@@ -18,11 +18,11 @@ function svgEl(name, attrs, parent) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The fit, a copy of tutorial.photo (fit_frame, place_points, ruler, orientation_words,
+// The fit, a copy of tutorial.content.photofit (fit_frame, place_points, ruler, orientation_words,
 // overlay) so that the marks follow a dragged handle at once and the in-browser site can
 // run the overlay with no Python. Its truth is the Python module: the shared cases in
 // tests/cases/photo.json are run through both (tests/test_photo_js.py).
-// `rules` is tutorial.photo.photo_rules(view, side): template, limits, messages, words.
+// `rules` is tutorial.content.photofit.photo_rules(view, side): template, limits, messages, words.
 
 const cx = (re, im) => ({ re, im });
 const csub = (a, b) => cx(a.re - b.re, a.im - b.im);
@@ -158,7 +158,7 @@ export function orientationWords(frame) {
   return du < 0 ? "left" : "right";
 }
 
-// The same data as tutorial.photo.overlay (unrounded): what the overlay draws.
+// The same data as tutorial.content.photofit.overlay (unrounded): what the overlay draws.
 export function computeOverlay(rules, landmarks, size) {
   const result = {
     status: "pending",
@@ -196,7 +196,7 @@ export function computeOverlay(rules, landmarks, size) {
 }
 
 // A stand-in for the widget model when there is no kernel (the in-browser site): the same
-// get/set/on/off/save_changes, holding tutorial.photowidget.browser_state(view, side) plus
+// get/set/on/off/save_changes, holding tutorial.widgets.photo.browser_state(view, side) plus
 // the photo's bytes (`photo`, JPEG or PNG) and `image_size` ([width, height]).
 export function createLocalModel(state) {
   const values = { standalone: true, ...state };

@@ -1,4 +1,4 @@
-// Click-to-answer picture of the find-the-point quiz (tutorial.quiz.ClickImage).
+// Click-to-answer picture of the find-the-point quiz (tutorial.widgets.quiz.ClickImage).
 //
 // Shows the PNG sent by the kernel and reports a click as fractions of the displayed
 // image box (0,0 top left; 1,1 bottom right). The kernel maps the fractions to figure

@@ -1,6 +1,6 @@
 // StepTimer front end (anywidget). The kernel computes the plans; this file keeps the time.
 //
-// Time rules (the same as tutorial/timing.py's TimerMachine; tests/cases/timer.json holds
+// Time rules (the same as tutorial/content/timing.py's TimerMachine; tests/cases/timer.json holds
 // cases made by the Python machine, and `node --test tests/js` runs them against this file):
 // - elapsed time in a step = banked + (now - anchor) while running, from performance.now();
 // - a step ends when that reaches its planned time, AT its deadline (the next step's anchor

@@ -2,10 +2,10 @@
 //
 // Each rule's truth lives once, in a case file that pytest and `node --test` both run
 // (tests/cases/*.json, made by scripts/make_site_cases.py from the Python code):
-// - validateLength: tutorial.calculator.validate_length (cun.toml [calculator]);
-// - scoreClick / verdictFor: tutorial.practice.score_click with tutorial.quiz.fraction_to_data;
-// - record / pickCandidates: the Leitner boxes of tutorial.practice.Progress;
-// - makeRecorder: the planned-against-actual history of tutorial.timing.TimerMachine, driven
+// - validateLength: tutorial.widgets.calculator.validate_length (cun.toml [calculator]);
+// - scoreClick / verdictFor: tutorial.content.practice.score_click with tutorial.widgets.quiz.fraction_to_data;
+// - record / pickCandidates: the Leitner boxes of tutorial.content.practice.Progress;
+// - makeRecorder: the planned-against-actual history of tutorial.content.timing.TimerMachine, driven
 //   by the messages timer.js sends and using timer.js's own exported rules.
 // Settings (bands, intervals, messages) are passed in: they come from the package's data.
 // A classic script (pages opened from disk cannot load module files): window.CCTRules in a
@@ -53,7 +53,7 @@
   }
 
   // ------------------------------------------------------------ the cun calculator
-  // [length_cm or null, message]: exactly tutorial.calculator.validate_length.
+  // [length_cm or null, message]: exactly tutorial.widgets.calculator.validate_length.
   function validateLength(text, rule) {
     const shown = String(text)
       .split(/\s+/)

@@ -1,0 +1,353 @@
+"""The course's languages: message catalogs (gettext with Babel) and translated data.
+
+Every string the course shows comes from here::
+
+    from ..content.i18n import _, ngettext, format_number
+
+    label = _("Start")
+    summary = ngettext("{n} step", "{n} steps", n).format(n=n)
+
+English source text is the message id (the gettext convention). Translations live in
+``tutorial/locale/zh_Hans/LC_MESSAGES/<domain>.po``, one catalog per area (``widgets``,
+``drawing``, ``content``, ``js``), extracted and checked by ``python scripts/i18n.py``.
+Plural rules and number formats are Babel's (CLDR), never English grammar in code.
+
+Content data (points, routine, safety...) carries its translations beside the English, as a
+table named after the language inside the entry it translates::
+
+    [[points]]
+    code = "BL40"
+    location = "Back of the knee, ..."
+    [points.zh - Hans]
+    location = "膝后区，腘横纹中点。"
+
+:func:`localize_data` overlays the current language's table on each entry. A translatable
+field without a translation is an error (:class:`~tutorial.content.model.RoutineError`
+naming the file, the field and the fix), never a silent fallback to English.
+
+The language is chosen by :func:`set_language` (``tutorial.set_language("zh-Hans")``) or, for
+Voila and the static site, by the ``CALF_TUTORIAL_LANG`` environment variable.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache, wraps
+from importlib import resources
+from typing import Any, TypeVar
+
+from .model import RoutineError
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "DOMAINS",
+    "LANGUAGES",
+    "LANGUAGE_ENV",
+    "N_",
+    "_",
+    "babel_locale",
+    "format_decimal",
+    "format_list",
+    "get_language",
+    "html_lang",
+    "js_catalog",
+    "localize_data",
+    "ngettext",
+    "per_language",
+    "pgettext",
+    "set_language",
+]
+
+#: The languages the course is written in, as BCP 47 tags. English is the source language.
+LANGUAGES: tuple[str, ...] = ("en", "zh-Hans")
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_ENV = "CALF_TUTORIAL_LANG"
+#: One catalog per area of the package, so translators (and branches) do not collide.
+DOMAINS: tuple[str, ...] = ("content", "drawing", "widgets", "js")
+#: Keys of data entries that are never translated: codes, ids, numbers, names in pinyin/hanzi.
+NEUTRAL_KEYS: frozenset[str] = frozenset(
+    {
+        "code",
+        "id",
+        "ids",
+        "key",
+        "kind",
+        "pinyin",
+        "hanzi",
+        "views",
+        "view",
+        "landmark",
+        "landmarks",
+        "points",
+        "cautions",
+        "schema",
+        "side",
+        "unit",
+        "color",
+        "colour",
+        "icon",
+        "url",
+        "technique",
+        "leg",
+        "legs",
+        "variant",
+    }
+)
+_ALIASES = {
+    "en": "en",
+    "en-us": "en",
+    "en-gb": "en",
+    "english": "en",
+    "zh": "zh-Hans",
+    "zh-hans": "zh-Hans",
+    "zh-cn": "zh-Hans",
+    "zh_cn": "zh-Hans",
+    "zh_hans": "zh-Hans",
+    "zh-sg": "zh-Hans",
+}
+_T = TypeVar("_T")
+_language: str | None = None
+_listeners: list[Callable[[str], None]] = []
+
+
+def _normalize(tag: str) -> str:
+    found = _ALIASES.get(str(tag).strip().lower())
+    if found is None:
+        raise RoutineError(
+            f"unknown language {tag!r}; use one of {', '.join(repr(x) for x in LANGUAGES)}",
+            source=LANGUAGE_ENV if tag == os.environ.get(LANGUAGE_ENV) else "set_language()",
+            field="language",
+        )
+    return found
+
+
+def get_language() -> str:
+    """The language the course shows now (``"en"`` or ``"zh-Hans"``)."""
+    global _language
+    if _language is None:
+        env = os.environ.get(LANGUAGE_ENV, "").strip()
+        _language = _normalize(env) if env else DEFAULT_LANGUAGE
+    return _language
+
+
+def set_language(tag: str) -> str:
+    """Show everything the package makes from now on in ``tag`` (``"en"``, ``"zh-Hans"``).
+
+    Widgets already on screen keep their language; run the cell again to rebuild them.
+    Returns the normalized tag.
+    """
+    global _language
+    new = _normalize(tag)
+    if new != _language:
+        _language = new
+        for listener in list(_listeners):
+            listener(new)
+    return new
+
+
+def on_language_change(listener: Callable[[str], None]) -> None:
+    """Call ``listener(tag)`` whenever :func:`set_language` changes the language."""
+    _listeners.append(listener)
+
+
+def per_language(function: Callable[..., _T]) -> Callable[..., _T]:
+    """Like :func:`functools.cache`, but one cache per language (for loaders and pictures)."""
+    cached = cache(lambda language, *args, **kwargs: function(*args, **kwargs))
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> _T:
+        return cached(get_language(), *args, **kwargs)
+
+    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return wrapper
+
+
+def html_lang() -> str:
+    """The ``lang`` attribute for HTML the course writes (``en``, ``zh-Hans``)."""
+    return get_language()
+
+
+def babel_locale(language: str | None = None) -> Any:
+    """The :class:`babel.Locale` of ``language`` (default: the current one)."""
+    from babel import Locale
+
+    tag = language or get_language()
+    return Locale.parse(tag.replace("-", "_")) if tag != "en" else Locale("en")
+
+
+# -- message catalogs -------------------------------------------------------------------
+
+
+def _catalog_dir(language: str) -> Any:
+    return resources.files("tutorial").joinpath("locale", language.replace("-", "_"), "LC_MESSAGES")
+
+
+@cache
+def _translations(language: str) -> Any:
+    """gettext translations for ``language``: every domain's ``.po`` merged (Babel)."""
+    import gettext
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    if language == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
+    merged: Any = None
+    for domain in DOMAINS:
+        po = _catalog_dir(language).joinpath(f"{domain}.po")
+        if not po.is_file():
+            continue
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=language.replace("-", "_"), domain=domain)
+        buf = io.BytesIO()
+        write_mo(buf, catalog, use_fuzzy=False)
+        buf.seek(0)
+        part = Translations(fp=buf, domain=domain)
+        merged = part if merged is None else merged.merge(part)
+    return merged if merged is not None else gettext.NullTranslations()
+
+
+def _(message: str) -> str:
+    """The current language's text for ``message`` (English source text)."""
+    return _translations(get_language()).gettext(message)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext name
+    """Mark ``message`` for the catalog without translating it yet (data tables, defaults)."""
+    return message
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of ``singular``/``plural`` for ``n`` by the language's plural rule (CLDR)."""
+    return _translations(get_language()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in a context, for one English word with two meanings (``"leg"``)."""
+    return _translations(get_language()).pgettext(context, message)
+
+
+def format_decimal(value: float, digits: int = 1) -> str:
+    """``value`` with at most ``digits`` decimals, in the language's number format."""
+    from babel.numbers import format_decimal as babel_format
+
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return babel_format(value, format=pattern, locale=babel_locale())
+
+
+def format_list(items: Iterable[str], style: str = "standard") -> str:
+    """``["a", "b", "c"]`` as "a, b and c" / "a、b和c" (Babel, CLDR list patterns)."""
+    from babel.lists import format_list as babel_list
+
+    items = list(items)
+    return babel_list(items, style=style, locale=babel_locale()) if items else ""
+
+
+def js_catalog(domain: str = "js", language: str | None = None) -> dict[str, Any]:
+    """What a page needs to translate its own strings: ``{"lang", "messages", "plurals"}``.
+
+    ``messages`` maps English source text to its translation; ``plurals`` maps a singular
+    source text to the list of plural forms, chosen in the browser with ``Intl.PluralRules``
+    (the same CLDR rules as Babel). English gets empty tables: the source text is English.
+    """
+    tag = language or get_language()
+    out: dict[str, Any] = {"lang": tag, "messages": {}, "plurals": {}}
+    if tag == DEFAULT_LANGUAGE:
+        return out
+    po = _catalog_dir(tag).joinpath(f"{domain}.po")
+    if not po.is_file():
+        return out
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=tag.replace("-", "_"), domain=domain)
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, tuple):
+            out["plurals"][message.id[0]] = list(message.string)
+        elif message.string:
+            out["messages"][message.id] = message.string
+    return out
+
+
+# -- translated data --------------------------------------------------------------------
+
+_PROSE = re.compile(r"[A-Za-z]{2,}")
+
+
+def _translatable(key: str, value: Any) -> bool:
+    if key in NEUTRAL_KEYS or key.endswith(("_id", "_ids", "_code", "_codes")):
+        return False
+    if isinstance(value, str):
+        return bool(_PROSE.search(value))
+    if isinstance(value, list):
+        return any(isinstance(v, str) and _PROSE.search(v) for v in value)
+    return False
+
+
+def localize_data(data: Any, source: str, language: str | None = None, where: str = "") -> Any:
+    """``data`` (parsed TOML) with each entry's ``[<entry>.<language>]`` table laid over it.
+
+    Language tables are removed in every language. In a language other than English, every
+    translatable field (English prose; not a code, id or number) of an entry must have a
+    translation in that entry's table, else :class:`RoutineError` names the file and field.
+    """
+    tag = language or get_language()
+    if isinstance(data, list):
+        return [localize_data(v, source, tag, f"{where}[{i}]") for i, v in enumerate(data)]
+    if not isinstance(data, Mapping):
+        return data
+    table = data.get(tag) if tag != DEFAULT_LANGUAGE else None
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in LANGUAGES:
+            continue
+        path = f"{where}.{key}" if where else key
+        if isinstance(value, (Mapping, list)) and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            out[key] = localize_data(value, source, tag, path)
+            continue
+        if tag != DEFAULT_LANGUAGE and _translatable(key, value):
+            if not isinstance(table, Mapping) or key not in table:
+                raise RoutineError(
+                    f'no {tag} translation; add {key} = "..." to the table '
+                    f"[{where + '.' if where else ''}{tag}] beside the English",
+                    source=source,
+                    field=path,
+                )
+            value = table[key]
+        out[key] = value
+    return out
+
+
+def missing_translations(data: Any, source: str, language: str) -> list[str]:
+    """Every field of ``data`` that lacks a ``language`` translation (for tests and tools)."""
+    problems: list[str] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{where}[{i}]")
+            return
+        if not isinstance(node, Mapping):
+            return
+        table = node.get(language)
+        for key, value in node.items():
+            if key in LANGUAGES:
+                continue
+            path = f"{where}.{key}" if where else key
+            if isinstance(value, (Mapping, list)) and not (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            ):
+                walk(value, path)
+            elif _translatable(key, value) and not (isinstance(table, Mapping) and key in table):
+                problems.append(f"{source}: {path}")
+
+    walk(data, "")
+    return problems

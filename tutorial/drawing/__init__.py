@@ -1,0 +1,1 @@
+"""Pictures: leg diagrams, charts, illustrations, the handout PDF and photo images (matplotlib)."""

@@ -1,0 +1,151 @@
+"""Presenting to a room with Voila: one private data folder per visitor, kernels released.
+
+``make present`` runs ``python -m tutorial.site.present notebooks`` (Voila, see
+:class:`PresentingVoila`)
+with ``voila.json`` from the repository root, which names :class:`VisitorKernelManager` as
+Voila's kernel manager and sets idle culling. Each kernel (that is, each visitor's
+page) gets its own ``$CALF_TUTORIAL_HOME``: a fresh folder for saved routines and quiz
+progress, removed when the kernel ends. So visitors never see or change each other's files,
+and nothing a visitor saved outlives their visit.
+
+This module is imported by the Voila server only (it needs ``jupyter_server``); the lessons
+never import it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import inspect
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from traitlets import Unicode, default
+from voila.app import Voila
+from voila.handler import VoilaHandler
+
+from ..store.files import DATA_DIR_ENV
+
+__all__ = ["PresentingVoila", "VisitorKernelManager", "main"]
+
+
+class VisitorKernelManager(AsyncMappingKernelManager):
+    """A kernel manager that gives every kernel a private, temporary data folder.
+
+    The folders live under :attr:`visitor_root` (mode 0700, created per server), are
+    passed to the kernel as ``$CALF_TUTORIAL_HOME``, and are deleted when the kernel shuts
+    down: closed page, idle culling, or the server stopping. Kernels that Voila keeps
+    pre-heated for the next visitors are never culled while they wait.
+    """
+
+    visitor_root = Unicode(
+        config=True,
+        help="Folder for the visitors' private data folders (default: a new temporary folder).",
+    )
+
+    @default("visitor_root")
+    def _default_visitor_root(self) -> str:
+        root = tempfile.mkdtemp(prefix="calf-visitors-")
+        atexit.register(shutil.rmtree, root, True)
+        return root
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._visitor_dirs: dict[str, str] = {}
+
+    async def start_kernel(self, *args: Any, env: dict[str, str] | None = None, **kwargs: Any):
+        """Start a kernel whose ``$CALF_TUTORIAL_HOME`` is a new private folder."""
+        root = Path(self.visitor_root)
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder = tempfile.mkdtemp(prefix="visitor-", dir=root)  # mode 0700
+        env = dict(os.environ if env is None else env)
+        env[DATA_DIR_ENV] = folder
+        try:
+            kernel_id = await super().start_kernel(*args, env=env, **kwargs)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        self._visitor_dirs[kernel_id] = folder
+        return kernel_id
+
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+        """Shut the kernel down and delete its visitor's folder."""
+        try:
+            await super().shutdown_kernel(kernel_id, *args, **kwargs)
+        finally:
+            folder = self._visitor_dirs.pop(kernel_id, None)
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
+        """Shut every kernel down; no visitor folder is left behind."""
+        try:
+            await super().shutdown_all(*args, **kwargs)
+        finally:
+            for folder in self._visitor_dirs.values():
+                shutil.rmtree(folder, ignore_errors=True)
+            self._visitor_dirs.clear()
+
+    def visitor_dir(self, kernel_id: str) -> str | None:
+        """The data folder of the kernel ``kernel_id`` (None once it has ended)."""
+        return self._visitor_dirs.get(kernel_id)
+
+    async def cull_kernel_if_idle(self, kernel_id: str) -> None:
+        """Cull as usual, except kernels Voila pre-heated that no visitor has taken yet."""
+        if kernel_id in self._waiting_in_pool():
+            return
+        await super().cull_kernel_if_idle(kernel_id)
+
+    def _waiting_in_pool(self) -> set[str]:
+        waiting = set()
+        for pool in getattr(self, "_pools", {}).values():
+            for task in pool:
+                with contextlib.suppress(Exception):
+                    if task.done():
+                        waiting.add(task.result().get("kernel_id"))
+        return waiting
+
+
+class _SetsXsrfCookie:
+    """Page handler mixin: set the ``_xsrf`` cookie with the page.
+
+    When a page closes, Voila's front end sends ``POST /voila/api/shutdown/<kernel>`` with
+    the ``_xsrf`` value read from the page's cookies. Voila's page handler never sets that
+    cookie, so the request is refused (403, voila#1458) and the kernel lives on. Reading
+    ``xsrf_token`` sets the cookie; XSRF protection stays on for every request.
+    """
+
+    async def prepare(self, *args: Any, **kwargs: Any) -> None:
+        result = super().prepare(*args, **kwargs)  # type: ignore[misc]
+        if inspect.isawaitable(result):
+            await result
+        self.xsrf_token  # noqa: B018 - the property sets the cookie
+
+
+class PresentingVoila(Voila):
+    """Voila whose pages release their kernel when closed (see :class:`_SetsXsrfCookie`)."""
+
+    name = "voila"
+
+    def init_handlers(self) -> list:
+        handlers = []
+        for handler in super().init_handlers():
+            cls = handler[1] if len(handler) > 1 else None
+            if isinstance(cls, type) and issubclass(cls, VoilaHandler):
+                patched = type(f"Presenting{cls.__name__}", (_SetsXsrfCookie, cls), {})
+                handler = (handler[0], patched, *handler[2:])
+            handlers.append(handler)
+        return handlers
+
+
+def main() -> None:
+    """``python -m tutorial.site.present [voila options] notebooks``: present the lessons."""
+    PresentingVoila.launch_instance()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""What a learner keeps: the SQLite store, the practice log and safe file access."""

@@ -1,0 +1,103 @@
+"""The page style every tutorial widget shares, and the projector switch.
+
+:class:`PageStyle` is an invisible anywidget whose CSS the browser loads once per page:
+the bundled CJK font served as ``@font-face`` (so hanzi render without a CJK system font),
+the tutorial widgets' font stacks, the rule that hides JupyterLab-only instructions in
+Voila, and, in projector mode, larger text. Tutorial widgets call :func:`use_page_style`
+when they are made; lessons show :func:`page_style` in their first cell.
+
+Projector mode is read in one place, :func:`projector`: ``set_projector(True)``, else the
+environment variable ``CALF_TUTORIAL_PROJECTOR`` (``make present`` sets it to 1).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+__all__ = [
+    "CJK_FONT_FAMILY_CSS",
+    "PROJECTOR_ENV",
+    "PageStyle",
+    "page_style",
+    "projector",
+    "set_projector",
+    "use_page_style",
+]
+
+#: Environment variable that turns projector mode on (``1``, ``true``, ``yes``, ``on``).
+PROJECTOR_ENV = "CALF_TUTORIAL_PROJECTOR"
+#: The CSS family name of the bundled CJK subset font.
+CJK_FONT_FAMILY_CSS = "Tutorial CJK"
+
+_STATIC = Path(__file__).parent.parent / "static"
+_projector: bool | None = None  # set_projector's choice; None: the environment decides
+
+
+def projector() -> bool:
+    """Whether widgets are sized for a projector (1920x1080 seen from the back of a room)."""
+    if _projector is not None:
+        return _projector
+    return os.environ.get(PROJECTOR_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def set_projector(on: bool | None = True) -> None:
+    """Size widgets made from now on for a projector (``None``: follow the environment).
+
+    The page's CSS follows at once; widgets already shown keep their picture sizes.
+    """
+    global _projector
+    _projector = None if on is None else bool(on)
+    style = _STYLE.get("widget")
+    if style is not None:
+        style.projector = projector()
+
+
+@cache
+def _font_css() -> str:
+    font = resources.files("tutorial").joinpath("fonts", "TutorialCJKSubset-Regular.ttf")
+    encoded = base64.b64encode(font.read_bytes()).decode("ascii")
+    return (_STATIC / "page.css").read_text().replace("__FONT_BASE64__", encoded)
+
+
+def _css(on: bool) -> str:
+    return _font_css() + ((_STATIC / "projector.css").read_text() if on else "")
+
+
+class PageStyle(anywidget.AnyWidget):
+    """Invisible; its CSS (fonts, JupyterLab-only text, projector sizes) styles the page."""
+
+    _esm = "export default { render({ el }) { el.hidden = true; } };"
+    projector = traitlets.Bool(False)
+
+    def __init__(self, **kwargs) -> None:
+        on = kwargs.pop("projector", projector())
+        self._css = _css(on)  # anywidget makes the synced trait from this attribute
+        super().__init__(projector=on, **kwargs)
+        self.layout.display = "none"
+
+    @traitlets.observe("projector")
+    def _on_projector_change(self, change: dict) -> None:
+        self._css = _css(change["new"])
+
+
+_STYLE: dict[str, PageStyle] = {}
+
+
+def use_page_style() -> PageStyle:
+    """The kernel's one :class:`PageStyle`, made (and so sent to the page) on first use."""
+    style = _STYLE.get("widget")
+    if style is None or getattr(style, "comm", None) is None:
+        style = _STYLE["widget"] = PageStyle()
+    return style
+
+
+def page_style() -> PageStyle:
+    """Show this first in a lesson: it loads the tutorial's fonts and styles in the page."""
+    return use_page_style()
