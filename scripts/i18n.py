@@ -2,6 +2,10 @@
 
     python scripts/i18n.py extract   # sources -> tutorial/locale/<domain>.pot -> update each .po
     python scripts/i18n.py check     # exit 1 if a catalog is stale, untranslated or fuzzy
+    python scripts/i18n.py literals  # user text still written in the code, outside ``_()``/``t()``
+
+A string that looks like prose but is not user text (a CSS rule, a file name, a log line) is
+exempt when its line says ``i18n: ignore``.
 
 One catalog per area (``tutorial.content.i18n.DOMAINS``). Python marks text with ``_()``,
 ``ngettext()``, ``pgettext()`` and ``N_()``; JavaScript with ``t()`` and ``tn()``. Babel does
@@ -11,6 +15,7 @@ plural rules; this script only says which files belong to which catalog.
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import sys
@@ -155,6 +160,193 @@ def problems() -> list[str]:
     return out
 
 
+# -- user text left in code (for tests/test_i18n.py and `python scripts/i18n.py literals`) -----
+
+#: Calls whose string arguments are already catalog messages, or are for developers only.
+_MARKERS = {"_", "N_", "ngettext", "pgettext", "gettext", "t", "tn"}
+_DEVELOPER_CALLS = {
+    "TypeError",
+    "AttributeError",
+    "KeyError",
+    "NotImplementedError",
+    "RuntimeError",
+    "AssertionError",
+    "ImportError",
+    "IndexError",
+    "ValueError",
+    "LookupError",
+    "OSError",
+    "getLogger",
+    "debug",
+    "info",
+    "warning",
+    "exception",
+    "critical",
+    "getenv",
+    "get",
+    "setdefault",
+    "startswith",
+    "endswith",
+    "split",
+    "join",
+    "replace",
+    "strip",
+    "encode",
+    "decode",
+    "joinpath",
+    "glob",
+    "rglob",
+    "with_suffix",
+    "Path",
+    "open",
+    "execute",
+    "executemany",
+    "executescript",
+    "compile",
+    "match",
+    "fullmatch",
+    "search",
+    "sub",
+    "findall",
+    "import_module",
+    "getattr",
+    "hasattr",
+    "setattr",
+    "observe",
+    "Unicode",
+    "Dict",
+    "List",
+    "Int",
+    "Float",
+    "Bool",
+    "Enum",
+    "Instance",
+    "tag",
+    "add_trait",
+    "register",
+    "strftime",
+    "strptime",
+    "rgba",
+    "set_family",
+    "findfont",
+    "FontProperties",
+}
+_IGNORE = "i18n: ignore"
+_CSSISH = re.compile(
+    r"\d(px|em|rem|vh|vw|ms|s|%)\b|#[0-9a-fA-F]{3,8}\b|[{};]|^\s*[.#@:][\w-]|var\(--|rgba?\(|^[\w.-]+\.(py|js|css|toml|json|png|svg|pdf|ttf|csv|txt|ipynb|html|db)$"
+)
+_TAG = re.compile(r"<[^<>]*>|&[a-z]+;|\{[^{}]*\}|%\([a-z_]+\)[sd]|\$\{[^{}]*\}")
+_WORD = re.compile(r"[A-Za-z][a-z]{1,}")
+
+
+def looks_like_prose(text: str) -> bool:
+    """A string a person would read: two words with a space, or one capitalised word."""
+    bare = _TAG.sub(" ", text).strip()
+    if _CSSISH.search(bare) and not re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", bare):
+        return False
+    tokens = bare.split()
+    if all(re.fullmatch(r"[a-z0-9_-]+", w) for w in tokens) and any("-" in w for w in tokens):
+        return False  # a list of CSS classes or ids
+    words = _WORD.findall(bare)
+    if len(words) >= 2 and " " in bare:
+        return True
+    return bool(re.fullmatch(r"[A-Z][a-z]{2,}[.!?:…]?", bare))
+
+
+def _call_name(node: ast.AST) -> str:
+    func = node.func  # type: ignore[attr-defined]
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+
+
+def python_literals(path: Path) -> list[tuple[int, str]]:
+    """``(line, text)`` of each user-looking string in ``path`` not given to ``_()`` & co."""
+    source = path.read_text(encoding="utf-8")
+    lines = source.splitlines()
+    tree = ast.parse(source)
+    docstrings: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        if id(node) in docstrings or not looks_like_prose(node.value):
+            continue
+        if node.value == "use strict" or (
+            re.fullmatch(r"[A-Z][A-Za-z]+", node.value)
+            and (node.value in source.split("__all__", 1)[-1].split("]", 1)[0])
+        ):
+            continue
+        skip = False
+        up: ast.AST | None = node
+        while up is not None:
+            if isinstance(up, ast.Call) and _call_name(up) in _MARKERS | _DEVELOPER_CALLS:
+                skip = True
+                break
+            if isinstance(up, (ast.Compare, ast.Subscript)):
+                skip = True
+                break
+            if isinstance(up, ast.stmt):
+                span = lines[up.lineno - 1 : (up.end_lineno or up.lineno)]
+                skip = any(_IGNORE in line for line in span)
+                break
+            up = parents.get(id(up))
+        if not skip:
+            found.append((node.lineno, node.value))
+    return found
+
+
+_JS_STRING = re.compile(
+    r"""(?<![\w$])(t|tn)?\(?\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)"""
+)
+
+
+def js_literals(path: Path) -> list[tuple[int, str]]:
+    """``(line, text)`` of each user-looking string literal in a JS file not inside ``t()``."""
+    found: list[tuple[int, str]] = []
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if _IGNORE in line or line.lstrip().startswith(("//", "import ", "*")):
+            continue
+        code = re.sub(r"\s//.*$", "", line)
+        for m in re.finditer(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`)""", code):
+            before = code[: m.start()].rstrip()
+            if re.search(r"(?<![\w$.])(t|tn)\($", before) or re.search(
+                r"(?<![\w$.])tn\(.*,$", before
+            ):
+                continue
+            if re.search(
+                r"(console\.\w+|Error|querySelector(All)?|getElementById|setAttribute|classList\.\w+|addEventListener|createElement(NS)?)\($",
+                before,
+            ):
+                continue
+            value = m.group(0)[1:-1]
+            if looks_like_prose(value):
+                found.append((lineno, value))
+    return found
+
+
+def literals() -> dict[str, list[tuple[int, str]]]:
+    """Every file of the package with user text left outside the catalogs."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for domain, patterns in SOURCES.items():
+        for pattern in patterns:
+            for path in sorted(ROOT.glob(pattern)):
+                scan = js_literals if domain == "js" else python_literals
+                hits = scan(path)
+                if hits:
+                    out[path.relative_to(ROOT).as_posix()] = hits
+    return out
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
     if command == "extract":
@@ -164,6 +356,13 @@ def main(argv: list[str]) -> int:
         found = problems()
         print("\n".join(found) or "catalogs OK")
         return 1 if found else 0
+    if command == "literals":
+        left = literals()
+        for name, hits in left.items():
+            for line, text in hits:
+                print(f"{name}:{line}: {text[:90]!r}")
+        print(f"{sum(map(len, left.values()))} strings in {len(left)} files")
+        return 1 if left else 0
     print(__doc__)
     return 2
 

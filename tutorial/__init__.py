@@ -9,6 +9,7 @@ The public API the lessons use::
     tutorial.save_routine(routine, "mine.toml")
     tutorial.draw_leg("posterior", highlight=["BL40"])
     tutorial.StepTimer(routine, legs="both")
+    tutorial.set_language("zh-Hans")  # everything made from now on in Chinese (简体中文)
 
 Drawing and widget modules are imported on first use, so ``import tutorial`` stays light
 for scripts that only need the data.
@@ -19,6 +20,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from .content.i18n import LANGUAGES, get_language, set_language
 from .content.loader import (
     load_cun,
     load_landmarks,
@@ -91,12 +93,14 @@ _LAZY = {
 }
 
 __all__ = [
+    "LANGUAGES",
     "VIEWS",
     "Acupoint",
     "Landmark",
     "Routine",
     "RoutineError",
     "Step",
+    "get_language",
     "load_cun",
     "load_landmarks",
     "load_points",
@@ -104,6 +108,7 @@ __all__ = [
     "load_safety",
     "load_techniques",
     "save_routine",
+    "set_language",
     *_LAZY,
 ]
 
