@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from . import i18n
 from .loader import get_point, read_data_toml
 from .model import VIEWS, Acupoint
 
@@ -117,7 +118,7 @@ def catmull_rom(knots: np.ndarray, *, closed: bool, samples: int = _SAMPLES_PER_
     return np.vstack(out)
 
 
-@cache
+@i18n.per_language
 def _leg() -> dict[str, Any]:
     data = read_data_toml("leg.toml")
     data["smooth"] = {

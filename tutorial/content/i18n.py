@@ -82,7 +82,6 @@ NEUTRAL_KEYS: frozenset[str] = frozenset(
         "landmark",
         "landmarks",
         "points",
-        "cautions",
         "schema",
         "side",
         "unit",
@@ -94,6 +93,10 @@ NEUTRAL_KEYS: frozenset[str] = frozenset(
         "leg",
         "legs",
         "variant",
+        "style",
+        "step",
+        "reference",
+        "picture",
     }
 )
 _ALIASES = {
@@ -117,7 +120,9 @@ def _normalize(tag: str) -> str:
     found = _ALIASES.get(str(tag).strip().lower())
     if found is None:
         raise RoutineError(
-            f"unknown language {tag!r}; use one of {', '.join(repr(x) for x in LANGUAGES)}",
+            _("unknown language {tag}; use one of {languages}").format(
+                tag=repr(tag), languages=", ".join(repr(x) for x in LANGUAGES)
+            ),
             source=LANGUAGE_ENV if tag == os.environ.get(LANGUAGE_ENV) else "set_language()",
             field="language",
         )
@@ -129,7 +134,13 @@ def get_language() -> str:
     global _language
     if _language is None:
         env = os.environ.get(LANGUAGE_ENV, "").strip()
-        _language = _normalize(env) if env else DEFAULT_LANGUAGE
+        # English while the variable is read, so that an error about it can be written.
+        _language = DEFAULT_LANGUAGE
+        try:
+            _language = _normalize(env) if env else DEFAULT_LANGUAGE
+        except RoutineError:
+            _language = None
+            raise
     return _language
 
 
@@ -293,9 +304,11 @@ def _translatable(key: str, value: Any) -> bool:
 def localize_data(data: Any, source: str, language: str | None = None, where: str = "") -> Any:
     """``data`` (parsed TOML) with each entry's ``[<entry>.<language>]`` table laid over it.
 
-    Language tables are removed in every language. In a language other than English, every
-    translatable field (English prose; not a code, id or number) of an entry must have a
-    translation in that entry's table, else :class:`RoutineError` names the file and field.
+    Language tables are removed in every language. Every field the table names replaces the
+    English one (a list of point cautions too). In a language other than English, every
+    translatable field (English prose; not a code, id or number, see :data:`NEUTRAL_KEYS`)
+    of an entry must have a translation in that entry's table, else :class:`RoutineError`
+    names the file and field.
     """
     tag = language or get_language()
     if isinstance(data, list):
@@ -313,15 +326,17 @@ def localize_data(data: Any, source: str, language: str | None = None, where: st
         ):
             out[key] = localize_data(value, source, tag, path)
             continue
-        if tag != DEFAULT_LANGUAGE and _translatable(key, value):
-            if not isinstance(table, Mapping) or key not in table:
-                raise RoutineError(
-                    f'no {tag} translation; add {key} = "..." to the table '
-                    f"[{where + '.' if where else ''}{tag}] beside the English",
-                    source=source,
-                    field=path,
-                )
+        if isinstance(table, Mapping) and key in table:
             value = table[key]
+        elif tag != DEFAULT_LANGUAGE and _translatable(key, value):
+            raise RoutineError(
+                _(
+                    'no {language} translation; add {key} = "..." to the table [{table}] '
+                    "beside the English"
+                ).format(language=tag, key=key, table=f"{where + '.' if where else ''}{tag}"),
+                source=source,
+                field=path,
+            )
         out[key] = value
     return out
 

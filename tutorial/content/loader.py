@@ -12,12 +12,13 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ..store.files import atomic_write_text, read_limited_bytes
+from . import i18n
+from .i18n import N_, _, ngettext
 from .model import (
     VIEWS,
     Acupoint,
@@ -83,13 +84,20 @@ _SUFFIXES = (".toml", ".json")
 # -- package data ---------------------------------------------------------------------------
 
 
-def read_data_toml(name: str) -> dict[str, Any]:
-    """Parse ``tutorial/data/<name>``, a TOML file shipped with the package."""
+def read_data_toml(name: str, *, translated: bool = True) -> dict[str, Any]:
+    """Parse ``tutorial/data/<name>``, a TOML file shipped with the package.
+
+    The text is in the current language (:func:`tutorial.set_language`): each entry's
+    language table is laid over its English (:func:`~tutorial.content.i18n.localize_data`),
+    and a missing translation raises :class:`RoutineError`. ``translated=False`` gives the
+    file as written, language tables included (for tools and tests).
+    """
     text = resources.files("tutorial").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    data = tomllib.loads(text)
+    return i18n.localize_data(data, source=name) if translated else data
 
 
-@cache
+@i18n.per_language
 def load_points() -> Mapping[str, Acupoint]:
     """The acupoints of the routine, plus ST35 as a landmark point, keyed by WHO code.
 
@@ -121,7 +129,9 @@ def load_points() -> Mapping[str, Acupoint]:
         unknown = set(point.views) - set(VIEWS)
         if unknown:
             raise RoutineError(
-                f"unknown view {sorted(unknown)}; expected some of {list(VIEWS)}",
+                _("unknown view {views}; expected some of {known}").format(
+                    views=sorted(unknown), known=list(VIEWS)
+                ),
                 source="points.toml",
                 field=f"points[{point.code}].views",
             )
@@ -141,11 +151,15 @@ def get_point(point: Acupoint | str) -> Acupoint:
         return point
     points = load_points()
     if point not in points:
-        raise KeyError(f"unknown point code {point!r}; expected one of {', '.join(points)}")
+        raise KeyError(
+            _("unknown point code {code}; expected one of {codes}").format(
+                code=repr(point), codes=", ".join(points)
+            )
+        )
     return points[point]
 
 
-@cache
+@i18n.per_language
 def load_landmarks() -> Mapping[str, Landmark]:
     """The anatomical landmarks the diagrams draw, keyed by id (``"fibular-head"``)."""
     data = read_data_toml("landmarks.toml")
@@ -162,7 +176,7 @@ def load_landmarks() -> Mapping[str, Landmark]:
     )
 
 
-@cache
+@i18n.per_language
 def load_safety() -> Safety:
     """The red flags, the first-aid stretch, point cautions and the evidence summary."""
     data = read_data_toml("safety.toml")
@@ -180,7 +194,7 @@ def load_safety() -> Safety:
     )
 
 
-@cache
+@i18n.per_language
 def load_cun() -> Mapping[str, Any]:
     """The cun system: ``{"reference": id, "proportional": [...], "finger": [FingerCun],
     "calculator": {...}}``.
@@ -201,11 +215,20 @@ def load_cun() -> Mapping[str, Any]:
     )
 
 
-@cache
+@i18n.per_language
 def load_techniques() -> Mapping[str, Mapping[str, str]]:
-    """The massage techniques, keyed by name (``"Press-knead"``)."""
-    data = read_data_toml("techniques.toml")
-    return _ReadOnlyDict({t["name"]: _ReadOnlyDict(t) for t in data["techniques"]})
+    """The massage techniques, keyed by their English name (``"Press-knead"``).
+
+    The key is what a routine step's ``technique`` names, in every language; the values
+    are in the current language, so show ``load_techniques()[step.technique]["name"]``
+    (``"按揉"`` in Chinese).
+    """
+    raw = read_data_toml("techniques.toml", translated=False)
+    keys = [t["name"] for t in i18n.localize_data(raw, "techniques.toml", "en")["techniques"]]
+    data = i18n.localize_data(raw, source="techniques.toml")
+    return _ReadOnlyDict(
+        {key: _ReadOnlyDict(t) for key, t in zip(keys, data["techniques"], strict=True)}
+    )
 
 
 class _ReadOnlyDict(dict):
@@ -246,17 +269,15 @@ def load_routine(path: str | Path | None = None) -> Routine:
         field path (``steps[3].max_seconds``) and the fix.
     """
     if path is None:
-        text = (
-            resources.files("tutorial").joinpath("data").joinpath("routine.toml").read_text("utf-8")
-        )
-        return routine_from_dict(tomllib.loads(text), source="built-in routine.toml")
+        return routine_from_dict(read_data_toml("routine.toml"), source=_("built-in routine.toml"))
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in _SUFFIXES:
         raise RoutineError(
-            f"unsupported file type {path.suffix or '(none)'!r}; save the routine as a .toml "
-            "or .json file",
+            _("unsupported file type {suffix}; save the routine as a .toml or .json file").format(
+                suffix=repr(path.suffix or _("(none)"))
+            ),
             source=source,
         )
     raw_bytes = read_limited_bytes(path, limit=int(LIMITS["max_file_bytes"]), source=source)
@@ -264,7 +285,9 @@ def load_routine(path: str | Path | None = None) -> Routine:
         text = raw_bytes.decode("utf-8-sig")  # strict: no lone surrogates, no bad bytes
     except UnicodeDecodeError as exc:
         raise RoutineError(
-            f"not UTF-8 text (bad byte at position {exc.start}); save the file as UTF-8",
+            _("not UTF-8 text (bad byte at position {position}); save the file as UTF-8").format(
+                position=exc.start
+            ),
             source=source,
         ) from None
     data = _parse(text, suffix, source)
@@ -277,8 +300,10 @@ def _parse(text: str, suffix: str, source: str) -> Any:
     max_depth = int(LIMITS["max_depth"])
     if depth > max_depth or dots > max_depth:
         raise RoutineError(
-            f"the {kind} nests {max(depth, dots)} levels deep; a routine file needs at most "
-            f"{max_depth} (a title, a list of steps, each a table of fields)",
+            _(
+                "the {kind} nests {levels} levels deep; a routine file needs at most {most} "
+                "(a title, a list of steps, each a table of fields)"
+            ).format(kind=kind, levels=max(depth, dots), most=max_depth),
             source=source,
         )
     try:
@@ -292,32 +317,43 @@ def _parse(text: str, suffix: str, source: str) -> Any:
         return tomllib.loads(text)
     except json.JSONDecodeError as exc:
         raise RoutineError(
-            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+            _("not valid JSON: {problem} at line {line}, column {column}").format(
+                problem=exc.msg, line=exc.lineno, column=exc.colno
+            ),
             source=source,
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise RoutineError(f"not valid TOML: {exc}", source=source) from None
+        raise RoutineError(
+            _("not valid TOML: {problem}").format(problem=exc), source=source
+        ) from None
     except (ValueError, RecursionError) as exc:  # huge numbers; depth the scan missed
-        reason = "nests too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
-        raise RoutineError(f"not valid {kind}: {reason}", source=source) from None
+        reason = _("nests too deeply") if isinstance(exc, RecursionError) else str(exc)[:200]
+        raise RoutineError(
+            _("not valid {kind}: {reason}").format(kind=kind, reason=reason), source=source
+        ) from None
 
 
+# The ValueErrors below become the reason of a RoutineError shown to the learner.
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number a routine can use")
+    raise ValueError(_("{name} is not a number a routine can use").format(name=name))
 
 
 def _parse_json_int(digits: str) -> int:
     # Refused here before converting (conversion is quadratic in the digits); smaller
     # numbers that are still too large get a field name from _check_plain_data.
     if len(digits.lstrip("-")) > _MAX_PARSED_DIGITS:
-        raise ValueError(f"the number {digits[:20]}... is far too large for a routine")
+        raise ValueError(
+            _("the number {digits}... is far too large for a routine").format(digits=digits[:20])
+        )
     return int(digits)
 
 
 def _parse_json_float(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"the number {text[:20]} is too large for a routine")
+        raise ValueError(
+            _("the number {number} is too large for a routine").format(number=text[:20])
+        )
     return value
 
 
@@ -425,7 +461,9 @@ def save_routine(routine: Routine, path: str | Path) -> Path:
     suffix = path.suffix.lower()
     if suffix not in _SUFFIXES:
         raise RoutineError(
-            f"unsupported file type {path.suffix or '(none)'!r}; use a .toml or .json name",
+            _("unsupported file type {suffix}; use a .toml or .json name").format(
+                suffix=repr(path.suffix or _("(none)"))
+            ),
             source=str(path),
         )
     if not isinstance(routine, Routine):
@@ -483,11 +521,16 @@ def _text(limit_key: str, *, required: bool, one_line: bool = False) -> _Check:
 
     def check(value: Any, where: str) -> str:
         if not isinstance(value, str):
-            raise _FieldError(where, f"expected text, got {_kind(value)}")
+            raise _FieldError(where, _("expected text, got {kind}").format(kind=_kind(value)))
         if required and not value.strip():
-            raise _FieldError(where, "must not be empty")
+            raise _FieldError(where, _("must not be empty"))
         if len(value) > limit:
-            raise _FieldError(where, f"is {len(value):,} characters long; keep it to {limit:,}")
+            raise _FieldError(
+                where,
+                _("is {length} characters long; keep it to {limit}").format(
+                    length=i18n.format_decimal(len(value), 0), limit=i18n.format_decimal(limit, 0)
+                ),
+            )
         found = bad.search(value)
         if found:
             raise _FieldError(where, _bad_character(value, found.start(), one_line=one_line))
@@ -498,24 +541,49 @@ def _text(limit_key: str, *, required: bool, one_line: bool = False) -> _Check:
 
 def _bad_character(value: str, index: int, *, one_line: bool) -> str:
     char = value[index]
-    what = "half of a surrogate pair" if "\ud800" <= char <= "\udfff" else "a control character"
-    allowed = "none are allowed here" if one_line else "only newlines and tabs are allowed"
-    return (
-        f"character {index + 1} is {what} ({char!r}); {allowed}: "
-        "retype the text or save the file as plain UTF-8"
-    )
+    surrogate = "\ud800" <= char <= "\udfff"
+    if one_line:
+        message = (
+            N_(
+                "character {number} is half of a surrogate pair ({char}); none are allowed "
+                "here: retype the text or save the file as plain UTF-8"
+            )
+            if surrogate
+            else N_(
+                "character {number} is a control character ({char}); none are allowed here: "
+                "retype the text or save the file as plain UTF-8"
+            )
+        )
+    else:
+        message = (
+            N_(
+                "character {number} is half of a surrogate pair ({char}); only newlines and "
+                "tabs are allowed: retype the text or save the file as plain UTF-8"
+            )
+            if surrogate
+            else N_(
+                "character {number} is a control character ({char}); only newlines and tabs "
+                "are allowed: retype the text or save the file as plain UTF-8"
+            )
+        )
+    return _(message).format(number=index + 1, char=repr(char))
 
 
 def _seconds(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _FieldError(where, f"expected a number of seconds, got {_kind(value)}")
+        raise _FieldError(
+            where, _("expected a number of seconds, got {kind}").format(kind=_kind(value))
+        )
     if not math.isfinite(value):
-        raise _FieldError(where, "expected a finite number of seconds")
+        raise _FieldError(where, _("expected a finite number of seconds"))
     lo, hi = LIMITS["min_seconds"], LIMITS["max_seconds"]
     if not lo <= value <= hi:
-        shown = f"{value:g}" if abs(value) < 1e15 else "a huge number"
+        shown = f"{value:g}" if abs(value) < 1e15 else _("a huge number")
         raise _FieldError(
-            where, f"{shown} s is out of range; expected {lo:g} to {hi:g} seconds (1 s to 1 h)"
+            where,
+            _("{value} s is out of range; expected {lo} to {hi} seconds (1 s to 1 h)").format(
+                value=shown, lo=f"{lo:g}", hi=f"{hi:g}"
+            ),
         )
     return float(value)
 
@@ -524,8 +592,10 @@ def _step_id(value: Any, where: str) -> str:
     if not isinstance(value, str) or not _STEP_ID.fullmatch(value):
         raise _FieldError(
             where,
-            f"expected a short id of lower-case letters, digits, '-' or '_' "
-            f"(1-40 characters, e.g. 'calf-knead'), got {value!r:.60}",
+            _(
+                "expected a short id of lower-case letters, digits, '-' or '_' "
+                "(1-40 characters, e.g. 'calf-knead'), got {value}"
+            ).format(value=f"{value!r:.60}"),
         )
     return value
 
@@ -539,15 +609,18 @@ def _check_plain_data(data: Any) -> None:
         value, where, depth = stack.pop()
         if depth > max_depth:
             raise _FieldError(
-                where or "(top level)", f"nests deeper than {max_depth} levels; flatten it"
+                where or _("(top level)"),
+                _("nests deeper than {most} levels; flatten it").format(most=max_depth),
             )
         if isinstance(value, dict):
             for key, item in value.items():
                 if not isinstance(key, str) or len(key) > max_key or _BAD_IN_LINE.search(key):
                     raise _FieldError(
-                        where or "(top level)",
-                        f"has a field name that cannot be right ({key!r:.40}); expected short "
-                        "names such as title or steps",
+                        where or _("(top level)"),
+                        _(
+                            "has a field name that cannot be right ({key}); expected short "
+                            "names such as title or steps"
+                        ).format(key=f"{key!r:.40}"),
                     )
                 stack.append((item, f"{where}.{key}" if where else key, depth + 1))
         elif isinstance(value, list):
@@ -557,10 +630,12 @@ def _check_plain_data(data: Any) -> None:
             continue
         elif isinstance(value, int):
             if abs(value) >= 10**_MAX_INT_DIGITS:
-                raise _FieldError(where, "the number is far too large for a routine file")
+                raise _FieldError(where, _("the number is far too large for a routine file"))
         elif isinstance(value, float):
             if not math.isfinite(value):
-                raise _FieldError(where, f"{value} is not a number a routine can use")
+                raise _FieldError(
+                    where, _("{name} is not a number a routine can use").format(name=value)
+                )
         elif isinstance(value, str):
             found = _BAD_IN_PROSE.search(value)
             if found:
@@ -570,20 +645,30 @@ def _check_plain_data(data: Any) -> None:
 def _point_codes(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise _FieldError(
-            where, f'expected a list of point codes like ["BL40"], got {_kind(value)}'
+            where,
+            _('expected a list of point codes like ["BL40"], got {kind}').format(kind=_kind(value)),
         )
     limit = int(LIMITS["max_points_per_step"])
     if len(value) > limit:
-        raise _FieldError(where, f"lists {len(value)} points; a step can target at most {limit}")
+        raise _FieldError(
+            where,
+            _("lists {n} points; a step can target at most {limit}").format(
+                n=len(value), limit=limit
+            ),
+        )
     known = load_points()
     codes = []
     for i, code in enumerate(value):
         if not isinstance(code, str):
-            raise _FieldError(f"{where}[{i}]", f"expected a point code, got {_kind(code)}")
+            raise _FieldError(
+                f"{where}[{i}]", _("expected a point code, got {kind}").format(kind=_kind(code))
+            )
         if code not in known:
             raise _FieldError(
                 f"{where}[{i}]",
-                f"unknown point code {code!r:.40}; expected one of {', '.join(known)}",
+                _("unknown point code {code}; expected one of {codes}").format(
+                    code=f"{code!r:.40}", codes=", ".join(known)
+                ),
             )
         codes.append(code)
     return tuple(codes)
@@ -616,26 +701,40 @@ class _FieldError(Exception):
         self.where, self.message = where, message
 
 
+_KINDS = {
+    dict: N_("a table"),
+    list: N_("a list"),
+    str: N_("text"),
+    bool: N_("true/false"),
+    type(None): N_("null"),
+}
+
+
 def _kind(value: Any) -> str:
-    names = {dict: "a table", list: "a list", str: "text", bool: "true/false", type(None): "null"}
-    return names.get(type(value), f"a {type(value).__name__}")
+    name = _KINDS.get(type(value))
+    return _(name) if name else _("a {type}").format(type=type(value).__name__)
 
 
 def _check_fields(raw: Any, spec: Mapping[str, tuple[_Check, bool]], where: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise _FieldError(where or "(top level)", f"expected a table of fields, got {_kind(raw)}")
+        raise _FieldError(
+            where or _("(top level)"),
+            _("expected a table of fields, got {kind}").format(kind=_kind(raw)),
+        )
     prefix = f"{where}." if where else ""
     unknown = [key for key in raw if key not in spec]
     if unknown:
         raise _FieldError(
             f"{prefix}{unknown[0]}",
-            f"unknown field; expected one of {', '.join(spec)} (check the spelling)",
+            _("unknown field; expected one of {fields} (check the spelling)").format(
+                fields=", ".join(spec)
+            ),
         )
     out = {}
     for name, (check, required) in spec.items():
         if name not in raw:
             if required:
-                raise _FieldError(f"{prefix}{name}", "missing; this field is required")
+                raise _FieldError(f"{prefix}{name}", _("missing; this field is required"))
             continue
         out[name] = check(raw[name], f"{prefix}{name}")
     return out
@@ -659,27 +758,36 @@ def routine_from_dict(data: Any, *, source: str = "<data>") -> Routine:
 def _routine_from_dict(data: Any) -> Routine:
     if not isinstance(data, dict):
         raise _FieldError(
-            "(top level)", f"expected a table with 'title' and 'steps', got {_kind(data)}"
+            _("(top level)"),
+            _("expected a table with 'title' and 'steps', got {kind}").format(kind=_kind(data)),
         )
     data = dict(data)
     schema = data.pop("schema", ROUTINE_SCHEMA)
     if schema != ROUTINE_SCHEMA or isinstance(schema, bool):
         raise _FieldError(
             "schema",
-            f"this version reads routine files of schema {ROUTINE_SCHEMA}, got {schema!r:.20}",
+            _("this version reads routine files of schema {schema}, got {value}").format(
+                schema=ROUTINE_SCHEMA, value=f"{schema!r:.20}"
+            ),
         )
     steps_raw = data.pop("steps", None)
     fields = _check_fields(data, _ROUTINE_FIELDS, "")
     if steps_raw is None:
-        raise _FieldError("steps", "missing; a routine needs a list of steps")
+        raise _FieldError("steps", _("missing; a routine needs a list of steps"))
     if not isinstance(steps_raw, list):
-        raise _FieldError("steps", f"expected a list of steps, got {_kind(steps_raw)}")
+        raise _FieldError(
+            "steps", _("expected a list of steps, got {kind}").format(kind=_kind(steps_raw))
+        )
     if not steps_raw:
-        raise _FieldError("steps", "the routine is empty; add at least one step")
+        raise _FieldError("steps", _("the routine is empty; add at least one step"))
     if len(steps_raw) > LIMITS["max_steps"]:
         raise _FieldError(
             "steps",
-            f"has {len(steps_raw)} steps; a routine can have at most {int(LIMITS['max_steps'])}",
+            ngettext(
+                "has {n} step; a routine can have at most {most}",
+                "has {n} steps; a routine can have at most {most}",
+                len(steps_raw),
+            ).format(n=len(steps_raw), most=int(LIMITS["max_steps"])),
         )
     steps = []
     seen: dict[str, int] = {}
@@ -689,19 +797,24 @@ def _routine_from_dict(data: Any) -> Routine:
         if values["id"] in seen:
             raise _FieldError(
                 f"{where}.id",
-                f"duplicate step id {values['id']!r}, also used by steps[{seen[values['id']]}]; "
-                "give every step its own id",
+                _(
+                    "duplicate step id {id}, also used by steps[{other}]; give every step its "
+                    "own id"
+                ).format(id=repr(values["id"]), other=seen[values["id"]]),
             )
         seen[values["id"]] = i
         lo, hi, default = values["min_seconds"], values["max_seconds"], values["default_seconds"]
         if lo > hi:
             raise _FieldError(
-                f"{where}.max_seconds", f"{hi:g} s is less than min_seconds ({lo:g} s)"
+                f"{where}.max_seconds",
+                _("{hi} s is less than min_seconds ({lo} s)").format(hi=f"{hi:g}", lo=f"{lo:g}"),
             )
         if not lo <= default <= hi:
             raise _FieldError(
                 f"{where}.default_seconds",
-                f"{default:g} s is outside [min_seconds, max_seconds] = [{lo:g}, {hi:g}]",
+                _("{default} s is outside [min_seconds, max_seconds] = [{lo}, {hi}]").format(
+                    default=f"{default:g}", lo=f"{lo:g}", hi=f"{hi:g}"
+                ),
             )
         values.setdefault("points", ())
         steps.append(Step(**values))

@@ -23,6 +23,18 @@ __all__ = [
     "Step",
 ]
 
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker (i18n imports this module)
+    return message
+
+
+#: Titles of a routine's variants (:meth:`Routine.variant`), translated on use.
+_VARIANT_TITLES = {
+    "quick": N_("{title} (quick)"),
+    "full": N_("{title} (full)"),
+    "default": N_("{title} (default)"),
+}
+
 #: The four views of the lower leg, in the order they are drawn side by side.
 VIEWS: tuple[str, ...] = ("anterior", "lateral", "posterior", "medial")
 
@@ -35,13 +47,20 @@ class RoutineError(ValueError):
     """
 
     def __init__(self, message: str, *, source: str | None = None, field: str | None = None):
+        from .i18n import _  # the catalogs import this module
+
         self.source = source
         self.field = field
         self.reason = message
-        where = ", ".join(
-            part for part in (source and f"file {source}", field and f"field {field}") if part
-        )
-        super().__init__(f"{where}: {message}" if where else message)
+        if source and field:
+            text = _("file {source}, field {field}: {message}")
+        elif source:
+            text = _("file {source}: {message}")
+        elif field:
+            text = _("field {field}: {message}")
+        else:
+            text = "{message}"
+        super().__init__(text.format(source=source, field=field, message=message))
 
 
 @dataclass(frozen=True)
@@ -106,9 +125,12 @@ class Step:
     def with_seconds(self, seconds: float) -> Step:
         """A copy whose default duration is ``seconds`` (checked against the range)."""
         if not self.min_seconds <= seconds <= self.max_seconds:
+            from .i18n import _
+
             raise RoutineError(
-                f"{seconds:g} s is outside this step's range; expected "
-                f"{self.min_seconds:g}-{self.max_seconds:g} s",
+                _("{seconds} s is outside this step's range; expected {lo}-{hi} s").format(
+                    seconds=f"{seconds:g}", lo=f"{self.min_seconds:g}", hi=f"{self.max_seconds:g}"
+                ),
                 field=f"steps[{self.id}].default_seconds",
             )
         return replace(self, default_seconds=float(seconds))
@@ -128,7 +150,9 @@ class Routine:
 
     def __post_init__(self) -> None:
         if not self.steps:
-            raise RoutineError("a routine needs at least one step", field="steps")
+            from .i18n import _
+
+            raise RoutineError(_("a routine needs at least one step"), field="steps")
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -168,10 +192,14 @@ class Routine:
 
     def with_durations(self, seconds: Mapping[str, float] | Sequence[float]) -> Routine:
         """A copy with new default durations, by step id or in step order."""
+        from .i18n import _, ngettext
+
         if isinstance(seconds, Mapping):
             unknown = set(seconds) - {step.id for step in self.steps}
             if unknown:
-                raise RoutineError(f"no step with id {sorted(unknown)!r}", field="steps")
+                raise RoutineError(
+                    _("no step with id {ids}").format(ids=repr(sorted(unknown))), field="steps"
+                )
             steps = tuple(
                 step.with_seconds(seconds[step.id]) if step.id in seconds else step
                 for step in self.steps
@@ -179,18 +207,26 @@ class Routine:
         else:
             if len(seconds) != len(self.steps):
                 raise RoutineError(
-                    f"got {len(seconds)} durations for {len(self.steps)} steps", field="steps"
+                    ngettext(
+                        "got {n} durations for {steps} step",
+                        "got {n} durations for {steps} steps",
+                        len(self.steps),
+                    ).format(n=len(seconds), steps=len(self.steps)),
+                    field="steps",
                 )
             steps = tuple(step.with_seconds(s) for step, s in zip(self.steps, seconds, strict=True))
         return replace(self, steps=steps)
 
     def variant(self, kind: str, *, title: str | None = None) -> Routine:
         """The ``"quick"`` (every step at its minimum) or ``"full"`` (maximum) variant."""
+        from .i18n import _
+
         picks = {"quick": "min_seconds", "full": "max_seconds", "default": "default_seconds"}
         if kind not in picks:
             raise ValueError(f"kind must be one of {sorted(picks)}, not {kind!r}")
         steps = tuple(replace(s, default_seconds=getattr(s, picks[kind])) for s in self.steps)
-        return replace(self, steps=steps, title=title or f"{self.title} ({kind})")
+        title = title or _(_VARIANT_TITLES[kind]).format(title=self.title)
+        return replace(self, steps=steps, title=title)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from . import i18n
+from .i18n import N_, _
 from .loader import load_points, read_data_toml
 from .model import VIEWS, RoutineError
 
@@ -49,19 +51,24 @@ __all__ = [
 
 #: The clicks, in the order the learner is asked for them.
 LANDMARK_ORDER: tuple[str, ...] = ("knee", "ankle", "edge_a", "edge_b")
-_SOURCE = "your photo"
+_SOURCE = N_("your photo")
 
 
-@cache
+@i18n.per_language
 def load_photo_settings() -> dict[str, Any]:
     """The contents of ``tutorial/data/photo.toml`` (limits, per-view clicks, texts)."""
     data = read_data_toml("photo.toml")
     if tuple(data["landmarks"]["order"]) != LANDMARK_ORDER:
         raise RoutineError(
-            f"expected {list(LANDMARK_ORDER)}", source="photo.toml", field="landmarks.order"
+            _("expected {order}").format(order=list(LANDMARK_ORDER)),
+            source="photo.toml",
+            field="landmarks.order",
         )
     if set(data["views"]) != set(VIEWS):
-        raise RoutineError(f"expected one table per view {list(VIEWS)}", source="photo.toml")
+        raise RoutineError(
+            _("expected one table per view {views}").format(views=list(VIEWS)),
+            source="photo.toml",
+        )
     return data
 
 
@@ -124,7 +131,9 @@ def photo_template(view: str, side: str = "right") -> PhotoTemplate:
         knee = geometry.project(spec["knee_point"], view, side=side)
         if knee is None:
             raise RoutineError(
-                f"{spec['knee_point']} is not seen in the {view} view",
+                _("{point} is not seen in the {view} view").format(
+                    point=spec["knee_point"], view=view
+                ),
                 source="photo.toml",
                 field=f"views.{view}.knee_point",
             )
@@ -138,7 +147,9 @@ def photo_template(view: str, side: str = "right") -> PhotoTemplate:
     )
     if ankle is None:
         raise RoutineError(
-            f"landmark {spec['ankle']!r} is not drawn in the {view} view",
+            _("landmark {landmark} is not drawn in the {view} view").format(
+                landmark=repr(spec["ankle"]), view=view
+            ),
             source="photo.toml",
             field=f"views.{view}.ankle",
         )
@@ -224,7 +235,7 @@ class PlacedPoint:
 
 def _fail(key: str, field: str, **values: Any) -> RoutineError:
     text = load_photo_settings()["messages"][key].format(**values)
-    error = RoutineError(text, source=_SOURCE, field=field)
+    error = RoutineError(text, source=_(_SOURCE), field=field)
     error.key = key  # which rule refused the clicks (for tests and the browser's copy)
     return error
 
@@ -235,7 +246,7 @@ def _pair(landmarks: Mapping[str, Any], name: str) -> tuple[float, float] | None
         return None
     u, v = (float(c) for c in value)
     if not (math.isfinite(u) and math.isfinite(v)):
-        raise RoutineError("expected two finite numbers", source=_SOURCE, field=name)
+        raise RoutineError(_("expected two finite numbers"), source=_(_SOURCE), field=name)
     return u, v
 
 
@@ -325,7 +336,7 @@ def fit_frame(
         raise _fail("edges_below", "edge_a")
     k = 1.0
     current = first
-    for _ in range(int(limits["width_iterations"])):
+    for _iteration in range(int(limits["width_iterations"])):
         (xa, ya), (xb, yb) = current.to_leg(*edge_a), current.to_leg(*edge_b)
         left, right = template.edges_at((ya + yb) / 2)
         k_new = abs(xa - xb) * k / (right - left)  # to_leg divides by k: undo it

@@ -24,12 +24,13 @@ import uuid
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
-from ..store.db import OFF_FIX, AnswerEvent, Store, get_store
+from ..store.db import AnswerEvent, Store, get_store, off_fix
 from ..store.files import user_data_dir
-from .loader import load_points, load_routine, read_data_toml
+from . import i18n
+from .i18n import _
+from .loader import load_points, load_routine, load_techniques, read_data_toml
 from .model import Acupoint, Routine, RoutineError
 
 __all__ = [
@@ -82,7 +83,7 @@ class QuizSettings:
     text: Mapping[str, str]
 
 
-@cache
+@i18n.per_language
 def load_quiz_settings() -> QuizSettings:
     """The practice settings from ``tutorial/data/quiz.toml``."""
     raw = read_data_toml("quiz.toml")
@@ -108,14 +109,18 @@ def load_quiz_settings() -> QuizSettings:
     )
     if not 0 < settings.right_cun < settings.close_cun:
         raise RoutineError(
-            "expected 0 < right_cun < close_cun", source="quiz.toml", field="verdicts"
+            _("expected 0 < right_cun < close_cun"), source="quiz.toml", field="verdicts"
         )
     if not settings.intervals or min(settings.intervals) < 1:
         raise RoutineError(
-            "expected a list of whole numbers >= 1", source="quiz.toml", field="leitner.intervals"
+            _("expected a list of whole numbers >= 1"),
+            source="quiz.toml",
+            field="leitner.intervals",
         )
     if not set(settings.kinds) <= set(KINDS):
-        raise RoutineError(f"kinds must be among {KINDS}", source="quiz.toml", field="kinds")
+        raise RoutineError(
+            _("kinds must be among {kinds}").format(kinds=KINDS), source="quiz.toml", field="kinds"
+        )
     return settings
 
 
@@ -340,7 +345,7 @@ class Progress:
         """
         store = get_store(path)
         if not store.available:
-            raise RoutineError(f"{store.problem} {OFF_FIX}", source=str(path), field="(store)")
+            raise RoutineError(f"{store.problem} {off_fix()}", source=str(path), field="(store)")
         return cls(store=store)
 
     def sync(self) -> None:
@@ -563,7 +568,7 @@ class PracticeSession:
             if not store.available:
                 if on_bad_file != "keep":
                     raise RoutineError(
-                        f"{store.problem} {OFF_FIX}", source=str(store.path), field="(store)"
+                        f"{store.problem} {off_fix()}", source=str(store.path), field="(store)"
                     )
                 self.load_error = store.problem
             self.progress = Progress(store=store)
@@ -592,7 +597,9 @@ class PracticeSession:
         return [i for i, step in enumerate(self.routine.steps) if code in step.points]
 
     def _step_label(self, index: int) -> str:
-        return f"Step {index + 1} · {self.routine.steps[index].technique}"
+        technique = self.routine.steps[index].technique
+        name = load_techniques().get(technique, {}).get("name", technique)
+        return _("Step {number} · {technique}").format(number=index + 1, technique=name)
 
     def next_question(self, kind: str | None = None, code: str | None = None) -> Question:
         """Choose, remember and return the next question (adaptive unless ``code`` given)."""

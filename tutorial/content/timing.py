@@ -22,9 +22,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Any, Literal
 
+from . import i18n
 from .loader import read_data_toml
 from .model import Routine
 
@@ -56,7 +56,7 @@ OUTCOMES: tuple[str, ...] = ("completed", "skipped", "back", "jumped", "restarte
 SWITCH_ID = "switch-legs"
 
 
-@cache
+@i18n.per_language
 def load_timer_settings() -> Mapping[str, Any]:
     """The timer's settings from ``tutorial/data/timer.toml`` (cue times, tones, texts)."""
     return read_data_toml("timer.toml")

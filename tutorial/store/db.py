@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..content.i18n import N_, _, format_decimal, ngettext
 from ..content.model import RoutineError
 from .files import DATA_DIR_ENV, atomic_write_text, user_data_dir
 
@@ -68,7 +69,15 @@ APPLICATION_ID = 0x43435431
 #: The legacy progress file (before the store), imported once and kept as a backup.
 LEGACY_NAME = "progress.json"
 #: What to do when the store is off (a folder that cannot be written).
-OFF_FIX = f"To keep them, set {DATA_DIR_ENV} to a folder you can write to and restart the kernel."
+#: Translated on use: ``_(OFF_FIX).format(env=DATA_DIR_ENV)``; :func:`off_fix` does both.
+OFF_FIX = N_("To keep them, set {env} to a folder you can write to and restart the kernel.")
+
+
+def off_fix() -> str:
+    """:data:`OFF_FIX` in the current language, naming the environment variable."""
+    return _(OFF_FIX).format(env=DATA_DIR_ENV)
+
+
 #: Seconds a writer waits for another one before giving up (then the write is retried later).
 BUSY_SECONDS = 10.0
 
@@ -159,10 +168,27 @@ class ImportResult:
     sessions_skipped: int
 
     def __str__(self) -> str:
-        return (
-            f"Imported {self.answers_added} answers and {self.sessions_added} sessions from "
-            f"{self.path.name} ({self.answers_skipped} answers and {self.sessions_skipped} "
-            "sessions were already here)."
+        answers = ngettext("{n} answer", "{n} answers", self.answers_added).format(
+            n=self.answers_added
+        )
+        sessions = ngettext("{n} session", "{n} sessions", self.sessions_added).format(
+            n=self.sessions_added
+        )
+        skipped_answers = ngettext("{n} answer", "{n} answers", self.answers_skipped).format(
+            n=self.answers_skipped
+        )
+        skipped_sessions = ngettext(
+            "{n} session was already here", "{n} sessions were already here", self.sessions_skipped
+        ).format(n=self.sessions_skipped)
+        return _(
+            "Imported {answers} and {sessions} from {file} ({skipped_answers} and "
+            "{skipped_sessions})."
+        ).format(
+            answers=answers,
+            sessions=sessions,
+            file=self.path.name,
+            skipped_answers=skipped_answers,
+            skipped_sessions=skipped_sessions,
         )
 
 
@@ -197,9 +223,9 @@ def _error_name(err: BaseException) -> str:
     text = str(err).lower()  # Python 3.10 has no sqlite_errorname
     for needle, code in (
         ("readonly", "SQLITE_READONLY"),
-        ("unable to open", "SQLITE_CANTOPEN"),
+        ("unable to open", "SQLITE_CANTOPEN"),  # i18n: ignore
         ("locked", "SQLITE_BUSY"),
-        ("not a database", "SQLITE_NOTADB"),
+        ("not a database", "SQLITE_NOTADB"),  # i18n: ignore
         ("malformed", "SQLITE_CORRUPT"),
         ("disk i/o", "SQLITE_IOERR"),
         ("full", "SQLITE_FULL"),
@@ -284,13 +310,15 @@ class Store:
     def _where(self) -> str:
         if self.path is not None:
             return str(self.path.parent)
-        return os.environ.get(DATA_DIR_ENV) or "the tutorial's data folder"
+        return os.environ.get(DATA_DIR_ENV) or _("the tutorial's data folder")
 
     def _switch_off(self, reason: str) -> None:
         self.problem = reason
         self._notices.append(
-            f"Progress and the practice log are off: {reason} The lessons work as usual, "
-            f"but quiz answers and timer sessions are not kept. {OFF_FIX}"
+            _(
+                "Progress and the practice log are off: {reason} The lessons work as usual, "
+                "but quiz answers and timer sessions are not kept. {fix}"
+            ).format(reason=reason, fix=off_fix())
         )
         _log.warning("practice store off: %s", reason)
 
@@ -299,7 +327,9 @@ class Store:
             path = self._resolve()
         except OSError as err:
             raise _UnusableError(
-                f"the data folder {self._where()} cannot be created ({err.strerror or err})."
+                _("the data folder {folder} cannot be created ({reason}).").format(
+                    folder=self._where(), reason=err.strerror or err
+                )
             ) from err
         self.path = path
         for attempt in range(3):
@@ -320,7 +350,7 @@ class Store:
             except sqlite3.DatabaseError as err:
                 con.close()
                 if _is_corrupt(err) and attempt < 2:
-                    self._move_aside(path, f"it is damaged ({err})")
+                    self._move_aside(path, _("it is damaged ({reason})").format(reason=err))
                     continue
                 raise self._unusable(err) from err
             except _UnusableError:
@@ -328,18 +358,32 @@ class Store:
                 raise
             self._import_legacy(con, path.parent / LEGACY_NAME)
             return con
-        raise _UnusableError(f"the practice data file {path} keeps coming back unreadable.")
+        raise _UnusableError(
+            _("the practice data file {path} keeps coming back unreadable.").format(path=path)
+        )
 
     def _unusable(self, err: BaseException) -> _UnusableError:
         name = _error_name(err)
         folder = self.path.parent if self.path else self._where()
         if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
-            return _UnusableError(f"the folder {folder} cannot be written ({err}).")
+            return _UnusableError(
+                _("the folder {folder} cannot be written ({reason}).").format(
+                    folder=folder, reason=err
+                )
+            )
         if name.startswith("SQLITE_FULL"):
-            return _UnusableError(f"the disk holding {folder} is full.")
+            return _UnusableError(_("the disk holding {folder} is full.").format(folder=folder))
         if _is_busy(err):
-            return _UnusableError(f"the practice data file is locked by another program ({err}).")
-        return _UnusableError(f"the practice data file in {folder} cannot be used ({err}).")
+            return _UnusableError(
+                _("the practice data file is locked by another program ({reason}).").format(
+                    reason=err
+                )
+            )
+        return _UnusableError(
+            _("the practice data file in {folder} cannot be used ({reason}).").format(
+                folder=folder, reason=err
+            )
+        )
 
     @staticmethod
     def _inspect_header(path: Path) -> str:
@@ -349,11 +393,11 @@ class Store:
         except FileNotFoundError:
             return ""
         except IsADirectoryError:
-            return "it is a folder, not a database"
+            return _("it is a folder, not a database")
         except OSError:
             return ""  # unreadable: sqlite will say why
         if head and head != _SQLITE_MAGIC:
-            return "it is not a database"
+            return _("it is not a database")
         return ""
 
     @staticmethod
@@ -364,7 +408,10 @@ class Store:
         con.execute("PRAGMA secure_delete = ON")  # deleted data is overwritten, not left behind
         mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
-            raise sqlite3.OperationalError(f"unable to open the database in WAL mode ({mode})")
+            # English on purpose: _error_name() reads sqlite's own wording.
+            raise sqlite3.OperationalError(
+                f"unable to open the database in WAL mode ({mode})"  # i18n: ignore
+            )
         con.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: a killed process loses nothing
         return con
 
@@ -373,16 +420,19 @@ class Store:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if app != APPLICATION_ID and (tables or version):
-            raise _ForeignError("it is not this tutorial's database (another program's file)")
+            raise _ForeignError(_("it is not this tutorial's database (another program's file)"))
         if version > SCHEMA_VERSION:
             raise _UnusableError(
-                f"the practice data file {self.path} was written by a newer version of the "
-                f"tutorial (schema {version}; this one knows {SCHEMA_VERSION}). Update the "
-                "tutorial."
+                _(
+                    "the practice data file {path} was written by a newer version of the "
+                    "tutorial (schema {version}; this one knows {known}). Update the tutorial."
+                ).format(path=self.path, version=version, known=SCHEMA_VERSION)
             )
         check = con.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
-            raise sqlite3.DatabaseError(f"database disk image is malformed ({check})")
+            raise sqlite3.DatabaseError(
+                f"database disk image is malformed ({check})"  # i18n: ignore (sqlite's wording)
+            )
         if version == SCHEMA_VERSION and app == APPLICATION_ID:
             return
         with _transaction(con):
@@ -409,16 +459,20 @@ class Store:
             return  # another kernel moved it first
         except OSError as err:
             raise _UnusableError(
-                f"the practice data file {path} cannot be read ({reason}) and cannot be "
-                f"moved aside ({err.strerror or err})."
+                _(
+                    "the practice data file {path} cannot be read ({reason}) and cannot be "
+                    "moved aside ({problem})."
+                ).format(path=path, reason=reason, problem=err.strerror or err)
             ) from err
         for extra in ("-wal", "-shm"):
             side = path.with_name(path.name + extra)
             with contextlib.suppress(OSError):
                 os.replace(side, target.with_name(target.name + extra))
         self._notices.append(
-            f"Your practice data file could not be read ({reason}), so it was moved to "
-            f"{target} and a fresh one was started. Nothing was deleted."
+            _(
+                "Your practice data file could not be read ({reason}), so it was moved to "
+                "{target} and a fresh one was started. Nothing was deleted."
+            ).format(reason=reason, target=target)
         )
         _log.warning("moved unreadable practice data %s to %s (%s)", path, target, reason)
 
@@ -476,7 +530,7 @@ class Store:
         self.close()
         if _is_corrupt(err) and self.path is not None:
             try:
-                self._move_aside(self.path, f"it became damaged ({err})")
+                self._move_aside(self.path, _("it became damaged ({reason})").format(reason=err))
                 self._opened = False  # start a fresh one at the next use
                 return
             except _UnusableError as unusable:
@@ -661,8 +715,10 @@ class Store:
             with contextlib.suppress(OSError):
                 os.replace(legacy, backup)
                 self._notices.append(
-                    f"Your old progress file could not be imported ({err.reason}); it was "
-                    f"kept as {backup}."
+                    _(
+                        "Your old progress file could not be imported ({reason}); it was "
+                        "kept as {backup}."
+                    ).format(reason=err.reason, backup=backup)
                 )
             with contextlib.suppress(sqlite3.Error), _transaction(con):
                 _set_meta(con, "legacy_progress_imported", f"unreadable {utc_now()}")
@@ -680,8 +736,13 @@ class Store:
             _log.warning("could not import %s: %s", legacy, err)
             return
         self._notices.append(
-            f"Your earlier quiz progress ({len(answers)} answers) was moved into the practice "
-            f"store; the old file is kept as {backup}."
+            ngettext(
+                "Your earlier quiz progress ({n} answer) was moved into the practice store; "
+                "the old file is kept as {backup}.",
+                "Your earlier quiz progress ({n} answers) was moved into the practice store; "
+                "the old file is kept as {backup}.",
+                len(answers),
+            ).format(n=len(answers), backup=backup)
         )
 
 
@@ -917,7 +978,9 @@ def import_progress(path: str | os.PathLike[str], *, store: Store | None = None)
         answers, sessions = _validate_export(source, raw)
     if not store.available:
         raise RoutineError(
-            f"{store.problem} Fix: make the data folder writable, then import again.",
+            _("{problem} Fix: make the data folder writable, then import again.").format(
+                problem=store.problem
+            ),
             source=str(source),
             field="(store)",
         )
@@ -931,8 +994,10 @@ def import_progress(path: str | os.PathLike[str], *, store: Store | None = None)
     added = store.write(add)
     if added is None:
         raise RoutineError(
-            f"the practice store could not be written ({store.problem or 'it is busy'}). "
-            "Fix: close other lessons that are saving, then import again.",
+            _(
+                "the practice store could not be written ({reason}). Fix: close other lessons "
+                "that are saving, then import again."
+            ).format(reason=store.problem or _("it is busy")),
             source=str(source),
             field="(store)",
         )
@@ -942,39 +1007,51 @@ def import_progress(path: str | os.PathLike[str], *, store: Store | None = None)
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    fix = "Fix: export the file again from the site (or export_progress()) and retry."
+    fix = _("Fix: export the file again from the site (or export_progress()) and retry.")
     try:
         size = path.stat().st_size
         if size > _MAX_IMPORT_BYTES:
             raise RoutineError(
-                f"the file is {size:,} bytes, too big for a progress file. {fix}",
+                _("the file is {size} bytes, too big for a progress file. {fix}").format(
+                    size=format_decimal(size, 0), fix=fix
+                ),
                 source=str(path),
                 field="(file)",
             )
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
         raise RoutineError(
-            "no such file. Fix: check the name and the folder.", source=str(path), field="(file)"
+            _("no such file. Fix: check the name and the folder."),
+            source=str(path),
+            field="(file)",
         ) from err
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise RoutineError(
-            f"cannot read it as JSON ({err}). {fix}", source=str(path), field="(file)"
+            _("cannot read it as JSON ({reason}). {fix}").format(reason=err, fix=fix),
+            source=str(path),
+            field="(file)",
         ) from err
     if not isinstance(raw, dict) or raw.get("format") != EXPORT_FORMAT:
         raise RoutineError(
-            f"this is not a progress file (expected format {EXPORT_FORMAT!r}). {fix}",
+            _("this is not a progress file (expected format {format}). {fix}").format(
+                format=repr(EXPORT_FORMAT), fix=fix
+            ),
             source=str(path),
             field="format",
         )
     version = raw.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise RoutineError(
-            f"expected a whole number >= 1. {fix}", source=str(path), field="version"
+            _("expected a whole number >= 1. {fix}").format(fix=fix),
+            source=str(path),
+            field="version",
         )
     if version > EXPORT_VERSION:
         raise RoutineError(
-            f"written by a newer version (version {version}; this tutorial reads "
-            f"{EXPORT_VERSION}). Fix: update the tutorial.",
+            _(
+                "written by a newer version (version {version}; this tutorial reads "
+                "{known}). Fix: update the tutorial."
+            ).format(version=version, known=EXPORT_VERSION),
             source=str(path),
             field="version",
         )
@@ -989,7 +1066,9 @@ class _Checker:
 
     def fail(self, where: str, expected: str) -> RoutineError:
         return RoutineError(
-            f"expected {expected}. Fix: correct that field, or export the file again.",
+            _("expected {expected}. Fix: correct that field, or export the file again.").format(
+                expected=expected
+            ),
             source=str(self.path),
             field=where,
         )
@@ -997,7 +1076,7 @@ class _Checker:
     def get(self, obj: Mapping[str, Any], key: str, where: str) -> Any:
         if key not in obj:
             raise RoutineError(
-                "this field is missing. Fix: add it, or export the file again.",
+                _("this field is missing. Fix: add it, or export the file again."),
                 source=str(self.path),
                 field=f"{where}.{key}" if where else key,
             )
@@ -1005,22 +1084,30 @@ class _Checker:
 
     def obj(self, value: Any, where: str) -> Mapping[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(where, "an object")
+            raise self.fail(where, _("an object"))
         return value
 
     def items(self, value: Any, where: str, limit: int) -> Sequence[Any]:
         if not isinstance(value, list) or len(value) > limit:
-            raise self.fail(where, f"a list of at most {limit:,} items")
+            raise self.fail(
+                where,
+                ngettext("a list of at most {n} item", "a list of at most {n} items", limit).format(
+                    n=format_decimal(limit, 0)
+                ),
+            )
         return value
 
     def choice(self, value: Any, where: str, options: Sequence[Any]) -> Any:
         if value not in options or isinstance(value, bool):
-            raise self.fail(where, "one of " + ", ".join(json.dumps(o) for o in options))
+            raise self.fail(
+                where,
+                _("one of {options}").format(options=", ".join(json.dumps(o) for o in options)),
+            )
         return value
 
     def text(self, value: Any, where: str, limit: int = 200) -> str:
         if not isinstance(value, str) or not value.strip() or len(value) > limit:
-            raise self.fail(where, f"a text of 1 to {limit} characters")
+            raise self.fail(where, _("a text of 1 to {limit} characters").format(limit=limit))
         return value
 
     def ident(self, value: Any, where: str) -> str:
@@ -1030,14 +1117,14 @@ class _Checker:
             return self._no(where)
 
     def _no(self, where: str) -> str:
-        raise self.fail(where, 'a UUID such as "3f2b6c1e-8d4a-4e2f-9c1b-7a5d3e9f0b12"')
+        raise self.fail(where, _('a UUID such as "3f2b6c1e-8d4a-4e2f-9c1b-7a5d3e9f0b12"'))
 
     def time(self, value: Any, where: str) -> str:
         try:
             return iso(parse_time(value))
         except (ValueError, TypeError):
             raise self.fail(
-                where, 'an ISO 8601 time with a time zone, e.g. "2026-03-01T18:30:00Z"'
+                where, _('an ISO 8601 time with a time zone, e.g. "2026-03-01T18:30:00Z"')
             ) from None
 
     def number(self, value: Any, where: str, low: float, high: float, *, null: bool = False):
@@ -1049,12 +1136,17 @@ class _Checker:
             or not math.isfinite(value)
             or not low <= value <= high
         ):
-            raise self.fail(where, f"{'null or ' if null else ''}a number from {low:g} to {high:g}")
+            text = (
+                _("null or a number from {low} to {high}")
+                if null
+                else _("a number from {low} to {high}")
+            )
+            raise self.fail(where, text.format(low=f"{low:g}", high=f"{high:g}"))
         return float(value)
 
     def flag(self, value: Any, where: str) -> bool:
         if not isinstance(value, bool):
-            raise self.fail(where, "true or false")
+            raise self.fail(where, _("true or false"))
         return value
 
 
@@ -1072,7 +1164,10 @@ def _validate_export(
         item = check.obj(item, where)
         point = check.get(item, "point", where)
         if point not in known:
-            raise check.fail(f"{where}.point", "a point code of this tutorial: " + ", ".join(known))
+            raise check.fail(
+                f"{where}.point",
+                _("a point code of this tutorial: {codes}").format(codes=", ".join(known)),
+            )
         answers.append(
             {
                 "id": check.ident(check.get(item, "id", where), f"{where}.id"),
@@ -1111,7 +1206,7 @@ def _validate_session(check: _Checker, item: Any, where: str) -> dict[str, Any]:
         check.get(routine, "steps", f"{where}.routine"), f"{where}.routine.steps", 100
     )
     if not raw_steps:
-        raise check.fail(f"{where}.routine.steps", "at least one step")
+        raise check.fail(f"{where}.routine.steps", _("at least one step"))
     for j, step in enumerate(raw_steps):
         at = f"{where}.routine.steps[{j}]"
         step = check.obj(step, at)
@@ -1121,14 +1216,14 @@ def _validate_session(check: _Checker, item: Any, where: str) -> dict[str, Any]:
             entry[key] = check.number(check.get(step, key, at), f"{at}.{key}", 1, 3600)
         if not entry["min_seconds"] <= entry["default_seconds"] <= entry["max_seconds"]:
             raise check.fail(
-                f"{at}.default_seconds", "min_seconds <= default_seconds <= max_seconds"
+                f"{at}.default_seconds", _("min_seconds <= default_seconds <= max_seconds")
             )
         steps.append(entry)
     ids = {s["id"] for s in steps} | {"switch-legs"}
     done = []
     raw_done = check.items(check.get(item, "steps", where), f"{where}.steps", 400)
     if not raw_done:
-        raise check.fail(f"{where}.steps", "at least one timed step")
+        raise check.fail(f"{where}.steps", _("at least one timed step"))
     for j, step in enumerate(raw_done):
         at = f"{where}.steps[{j}]"
         step = check.obj(step, at)
@@ -1182,7 +1277,7 @@ def _legacy_answers(path: Path, raw: Mapping[str, Any] | None = None) -> list[di
     for code, entry in points.items():
         where = f"points.{code}"
         if not isinstance(code, str) or not _CODE.match(code) or code not in known:
-            raise check.fail(where, "a point code such as 'ST36'")
+            raise check.fail(where, _("a point code such as 'ST36'"))
         entry = check.obj(entry, where)
         attempts = check.items(check.get(entry, "attempts", where), f"{where}.attempts", 10_000)
         for i, item in enumerate(attempts):

@@ -18,6 +18,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+from ..content.i18n import _, format_decimal
 from ..content.model import RoutineError
 
 __all__ = [
@@ -36,7 +37,7 @@ DATA_DIR_ENV = "CALF_TUTORIAL_HOME"
 
 #: A file name typed into a file box: letters, digits, ``.``, ``_``, ``-`` and spaces,
 #: 1-80 characters, not starting with a dot or a space. No folders, no ``..``.
-FILE_NAME_PATTERN = r"[A-Za-z0-9_-][A-Za-z0-9_. -]{0,79}"
+FILE_NAME_PATTERN = r"[A-Za-z0-9_-][A-Za-z0-9_. -]{0,79}"  # i18n: ignore
 _FILE_NAME = re.compile(FILE_NAME_PATTERN)
 
 #: Where file locks are missing (Windows), a temporary file of a save older than this
@@ -86,25 +87,34 @@ def user_file(name: str, *, folder: str | os.PathLike[str] | None = None) -> Pat
     """
     text = name.strip() if isinstance(name, str) else ""
     if not text:
-        raise RoutineError("no file name given; type a name such as my-routine.toml", field="file")
+        raise RoutineError(
+            _("no file name given; type a name such as my-routine.toml"), field="file"
+        )
     base = Path(folder) if folder is not None else user_data_dir()
     if "/" in text or "\\" in text or text.startswith("~"):
         raise RoutineError(
-            f"{text!r:.60} is a path; type only a file name such as my-routine.toml "
-            f"(files are kept in your own folder, {base.name})",
+            _(
+                "{name} is a path; type only a file name such as my-routine.toml "
+                "(files are kept in your own folder, {folder})"
+            ).format(name=f"{text!r:.60}", folder=base.name),
             field="file",
         )
     if not _FILE_NAME.fullmatch(text):
         raise RoutineError(
-            f"{text!r:.60} is not a usable file name; use letters, digits, spaces, '-', '_' "
-            "and '.' (not first), 1-80 characters, such as my-routine.toml",
+            _(
+                "{name} is not a usable file name; use letters, digits, spaces, '-', '_' "
+                "and '.' (not first), 1-80 characters, such as my-routine.toml"
+            ).format(name=f"{text!r:.60}"),
             field="file",
         )
     target = base / text
     real_base = base.resolve()
     if target.is_symlink() or target.resolve().parent != real_base:
         raise RoutineError(
-            f"{text!r:.60} leads outside your folder; choose another file name", field="file"
+            _("{name} leads outside your folder; choose another file name").format(
+                name=f"{text!r:.60}"
+            ),
+            field="file",
         )
     return target
 
@@ -129,25 +139,29 @@ def read_limited_bytes(path: str | os.PathLike[str], *, limit: int, source: str 
         fd = os.open(path, flags)
     except FileNotFoundError:
         raise RoutineError(
-            "no such file; check the name, or save a routine there first", source=source
+            _("no such file; check the name, or save a routine there first"), source=source
         ) from None
     except IsADirectoryError:
-        raise RoutineError("this is a folder; give the name of a file", source=source) from None
+        raise RoutineError(_("this is a folder; give the name of a file"), source=source) from None
     except OSError as exc:
         reason = exc.strerror or errno.errorcode.get(exc.errno or 0, "error")
-        raise RoutineError(f"cannot read the file ({reason})", source=source) from None
+        raise RoutineError(
+            _("cannot read the file ({reason})").format(reason=reason), source=source
+        ) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise RoutineError("this is a folder; give the name of a file", source=source)
+            raise RoutineError(_("this is a folder; give the name of a file"), source=source)
         if not stat.S_ISREG(info.st_mode):
             raise RoutineError(
-                "not a regular file (a pipe, device or socket); give the name of a saved file",
+                _("not a regular file (a pipe, device or socket); give the name of a saved file"),
                 source=source,
             )
         if info.st_size > limit:
             raise RoutineError(
-                f"the file is {info.st_size:,} bytes; it must be under {limit:,} bytes",
+                _("the file is {size} bytes; it must be under {limit} bytes").format(
+                    size=format_decimal(info.st_size, 0), limit=format_decimal(limit, 0)
+                ),
                 source=source,
             )
         chunks, size = [], 0
@@ -156,14 +170,20 @@ def read_limited_bytes(path: str | os.PathLike[str], *, limit: int, source: str 
                 chunk = os.read(fd, min(1 << 16, limit + 1 - size))
             except OSError as exc:
                 raise RoutineError(
-                    f"cannot read the file ({exc.strerror})", source=source
+                    _("cannot read the file ({reason})").format(reason=exc.strerror),
+                    source=source,
                 ) from None
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
         if size > limit:
-            raise RoutineError(f"the file grew past {limit:,} bytes while read", source=source)
+            raise RoutineError(
+                _("the file grew past {limit} bytes while read").format(
+                    limit=format_decimal(limit, 0)
+                ),
+                source=source,
+            )
         return b"".join(chunks)
     finally:
         os.close(fd)

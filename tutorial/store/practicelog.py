@@ -26,9 +26,10 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, NamedTuple, overload
 
+from ..content import i18n
+from ..content.i18n import _
 from ..content.loader import load_routine, read_data_toml
 from ..content.model import Routine
 from .db import Store, get_store, parse_time
@@ -70,7 +71,7 @@ CSV_COLUMNS = (
 )
 
 
-@cache
+@i18n.per_language
 def load_log_settings() -> Mapping[str, Any]:
     """Texts and numbers of the practice log (``tutorial/data/practicelog.toml``)."""
     return read_data_toml("practicelog.toml")
@@ -206,7 +207,7 @@ class PracticeLog(Sequence[SessionRecord]):
         return iter(self.sessions)
 
     def __repr__(self) -> str:
-        return f"<PracticeLog: {len(self)} sessions on {len(self.days())} days>"
+        return f"<PracticeLog: {len(self)} sessions on {len(self.days())} days>"  # i18n: ignore
 
     # -- what the practice shows ---------------------------------------------------------
 
@@ -343,7 +344,7 @@ def practice_log(*, store: Store | None = None) -> PracticeLog:
     store = store or get_store()
     sessions, routines, steps = store.session_rows()
     titles = {
-        rid: {**{s["id"]: s["title"] for s in body["steps"]}, SWITCH_ID: "Switch legs"}
+        rid: {**{s["id"]: s["title"] for s in body["steps"]}, SWITCH_ID: _("Switch legs")}
         for rid, body in routines.items()
     }
     by_session: dict[str, list[tuple]] = {}
