@@ -10,12 +10,12 @@ from __future__ import annotations
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from html import escape
 
 import ipywidgets as widgets
 import traitlets
 
+from ..content import i18n
 from ..content.loader import read_data_toml
 
 __all__ = ["SafetyCheck", "SafetyQuestion", "load_safety_questions"]
@@ -31,7 +31,7 @@ class SafetyQuestion:
     why: str
 
 
-@cache
+@i18n.per_language
 def load_safety_questions() -> tuple[Mapping[str, str], tuple[SafetyQuestion, ...]]:
     """The shared choices (key -> text) and the questions of the safety self-check."""
     data = read_data_toml("lessons_selfcheck.toml")
