@@ -201,6 +201,41 @@ def test_no_banned_wording_in_data_lessons_or_readme(name):
         assert not match, (where, match and text[max(0, match.start() - 60) : match.end() + 60])
 
 
+#: The same faults in the Chinese text (issue 15): the seed's "fracture", "inches" and
+#: "cheekbones" (骨折, 英寸, 颧骨), "six acupoints", "depth" for a level, rising on the toes.
+BANNED_ZH = {
+    "seed mistranslations": re.compile(r"骨折|英寸|颧骨"),
+    "six acupoints": re.compile(r"六个?穴"),
+    "depth": re.compile(r"深度"),
+    "rise on the toes": re.compile(r"踮|脚尖站|提踵"),
+}
+
+
+def chinese_data_texts():
+    """``(file, text)`` for every string of the package data that contains hanzi."""
+    for where, text in data_texts():
+        if re.search(r"[\u4e00-\u9fff]", text):
+            yield where, text
+
+
+@pytest.mark.parametrize("name", sorted(BANNED_ZH))
+def test_no_banned_wording_in_the_chinese_data(name):
+    texts = list(chinese_data_texts())
+    assert len(texts) > 100  # the content files carry their translations
+    for where, text in texts:
+        match = BANNED_ZH[name].search(text)
+        assert not match, (where, match and text[max(0, match.start() - 30) : match.end() + 30])
+
+
+def test_chinese_prevention_advice_is_attributed_to_the_original_article():
+    found = 0
+    for where, text in chinese_data_texts():
+        if "隔天" in text:
+            found += 1
+            assert "原文" in text, (where, text)
+    assert found >= 1
+
+
 def test_techniques_carry_tone_marked_pinyin():
     techniques = tutorial.load_techniques()
     marks = set("āáǎàēéěèīíǐìōóǒòūúǔù")
