@@ -2,20 +2,26 @@
 
 Source: Noto Sans CJK SC Regular (SIL Open Font License 1.1, (c) Adobe), as shipped in the
 Debian/Ubuntu package ``fonts-noto-cjk`` (``NotoSansCJK-Regular.ttc``) or downloaded from
-https://github.com/notofonts/noto-cjk. The subset keeps every CJK character used in
-``tutorial/data/*.toml`` plus a small margin of words a lesson may need, is converted from
-CFF to TrueType outlines (so that matplotlib can embed it in PDF as well as PNG) and is
-renamed, as the OFL asks of modified versions. The license text is tutorial/fonts/OFL.txt.
+https://github.com/notofonts/noto-cjk. The subset keeps every CJK character the course
+shows: those in ``tutorial/data/*.toml`` (the Chinese names and the data's zh-Hans
+translations), in the Chinese message catalogs ``tutorial/locale/zh_Hans/LC_MESSAGES/*.po``
+and in the lessons (``notebooks/**/*.ipynb``, the Chinese lessons included), plus a small
+margin of words a lesson may need. It is converted from CFF to TrueType outlines (so that
+matplotlib can embed it in PDF as well as PNG) and renamed, as the OFL asks of modified
+versions. The license text is tutorial/fonts/OFL.txt.
 
 Usage::
 
     python scripts/make_font_subset.py [PATH-TO-NotoSansCJK-Regular.ttc-or-.otf]
 
-Run it again whenever new hanzi appear in the data files (tests/test_drawing.py checks).
+Run it again whenever new hanzi appear in the data, the catalogs or the lessons (after
+writing or changing a translation): tests/test_font.py fails, naming the characters,
+until it is. The output is the same bytes for the same characters.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -26,6 +32,8 @@ from fontTools.ttLib import TTCollection, TTFont, newTable
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tutorial" / "data"
+CATALOGS = ROOT / "tutorial" / "locale" / "zh_Hans" / "LC_MESSAGES"
+LESSONS = ROOT / "notebooks"
 OUT = ROOT / "tutorial" / "fonts" / "TutorialCJKSubset-Regular.ttf"
 FAMILY = "Tutorial CJK Subset"
 CANDIDATES = (
@@ -54,6 +62,31 @@ def data_characters() -> set[str]:
     for path in sorted(DATA.glob("*.toml")):
         chars.update(c for c in path.read_text(encoding="utf-8") if is_cjk(c))
     return chars
+
+
+def catalog_characters() -> set[str]:
+    """Every CJK character in the Chinese message catalogs (all domains)."""
+    chars: set[str] = set()
+    for path in sorted(CATALOGS.glob("*.po")):
+        chars.update(c for c in path.read_text(encoding="utf-8") if is_cjk(c))
+    return chars
+
+
+def lesson_characters() -> set[str]:
+    """Every CJK character in the lessons' cells (English and Chinese notebooks)."""
+    chars: set[str] = set()
+    for path in sorted(LESSONS.glob("**/*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook.get("cells", ()):
+            source = cell.get("source", "")
+            text = "".join(source) if isinstance(source, list) else source
+            chars.update(c for c in text if is_cjk(c))
+    return chars
+
+
+def course_characters() -> set[str]:
+    """Every CJK character the course shows, plus the margin."""
+    return data_characters() | catalog_characters() | lesson_characters() | set(MARGIN)
 
 
 def load_source(path: str) -> TTFont:
@@ -125,10 +158,12 @@ def main(argv: list[str]) -> int:
     source = argv[1] if len(argv) > 1 else next((p for p in CANDIDATES if Path(p).exists()), "")
     if not source:
         raise SystemExit("NotoSansCJK-Regular.ttc not found; pass its path (fonts-noto-cjk)")
-    chars = data_characters() | set(MARGIN) | {" "}
+    chars = course_characters() | {" "}
     font = load_source(source)
     options = subset.Options()
-    options.layout_features = ["*"]
+    # Horizontal Simplified Chinese only: the other features (vertical forms, the Japanese,
+    # Korean and Traditional glyph variants) would double the glyphs kept.
+    options.layout_features = ["ccmp", "kern", "palt", "halt"]
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
     options.notdef_outline = True

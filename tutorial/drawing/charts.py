@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from ..content.i18n import N_, _
 from ..content.loader import load_routine
 from ..content.model import Routine
 from ..content.timing import Plan, build_plan
@@ -57,8 +58,28 @@ def format_minutes(seconds: float) -> str:
     seconds = round(seconds)
     minutes, rest = divmod(seconds, 60)
     if not minutes:
-        return f"{rest} s"
-    return f"{minutes} min" + (f" {rest} s" if rest else "")
+        # Translators: a duration under a minute; 秒 in Chinese.
+        return _("{seconds} s").format(seconds=rest)
+    if not rest:
+        return _("{minutes} min").format(minutes=minutes)
+    return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=rest)
+
+
+#: The legs as the charts name them (timer records say ``"right"`` or ``"left"``).
+LEG_NAMES = {"right": N_("right leg"), "left": N_("left leg")}
+
+
+def _family() -> list[str]:
+    from .legs import register_fonts  # DejaVu Sans with the bundled CJK font for hanzi
+
+    return register_fonts()
+
+
+def _style_axes(ax: Axes) -> None:
+    """Tick labels in the course's fonts (numbers in DejaVu Sans, hanzi in the CJK subset)."""
+    for label in [*ax.get_xticklabels(), *ax.get_yticklabels()]:
+        label.set_fontfamily(_family())
+    ax.xaxis.label.set_fontfamily(_family())
 
 
 def _gca(ax: Axes | None) -> Axes:
@@ -75,8 +96,11 @@ def _color(plan: Plan, index: int) -> str:
 
 
 def _rows(routine: Routine, legs: Legs) -> list[str]:
-    rows = [f"{i}. {step.title}" for i, step in enumerate(routine.steps, start=1)]
-    return [*rows, "Switch legs"] if legs == "both" else rows
+    rows = [
+        _("{number}. {title}").format(number=i, title=step.title)
+        for i, step in enumerate(routine.steps, start=1)
+    ]
+    return [*rows, _("Switch legs")] if legs == "both" else rows
 
 
 def _row_of(plan: Plan, index: int, n_steps: int) -> int:
@@ -153,24 +177,30 @@ def draw_timeline(
     ax.text(
         total,
         -0.85,
-        f" total {format_minutes(plan.total_seconds)}",
+        " " + _total_label(plan.total_seconds),
         color="#B3001B",
         fontsize=11,
         fontweight="bold",
         va="center",
+        fontfamily=_family(),
         parse_math=False,
         gid="total-label",
     )
     ax.set_yticks(range(len(rows)), rows, fontsize=10, parse_math=False)
     ax.tick_params(axis="y", left=False)  # the bars mark the rows; fewer lines to draw
     ax.set_ylim(len(rows) - 0.4, -1.3)
-    ax.set_xlabel("minutes from the start")
+    ax.set_xlabel(_("minutes from the start"))
     ax.set_xlim(0, max(total, routine.max_total_seconds * (2 if legs == "both" else 1) / 60) * 1.08)
     ax.grid(axis="x", color="#dddddd")
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    _style_axes(ax)
     return ax
+
+
+def _total_label(seconds: float) -> str:
+    return _("total {duration}").format(duration=format_minutes(seconds))
 
 
 class Timeline:
@@ -226,7 +256,7 @@ class Timeline:
         self._artists["total"].set_xdata([total, total])
         label = self._artists["total-label"]
         label.set_x(total)
-        label.set_text(f" total {format_minutes(plan.total_seconds)}")
+        label.set_text(" " + _total_label(plan.total_seconds))
         self.ax.set_xlim(0, max(self._initial_xmax, total * 1.08))
         if self.figure.canvas is not None:
             self.figure.canvas.draw_idle()
@@ -269,12 +299,12 @@ def draw_variants(
     routine = routine if routine is not None else load_routine()
     ax = _gca(ax)
     variants = [
-        ("quick", "Quick: every step at its shortest", routine.variant("quick")),
-        ("default", "Default: the middle of each range", routine.variant("default")),
-        ("full", "Full: every step at its longest", routine.variant("full")),
+        ("quick", _("Quick: every step at its shortest"), routine.variant("quick")),
+        ("default", _("Default: the middle of each range"), routine.variant("default")),
+        ("full", _("Full: every step at its longest"), routine.variant("full")),
     ]
     if custom is not None:
-        variants.append(("custom", f"Custom: {custom.title}", custom))
+        variants.append(("custom", _("Custom: {title}").format(title=custom.title), custom))
     for row, (key, _label, variant) in enumerate(variants):
         plan = build_plan(variant, legs)
         for i, seg in enumerate(plan):
@@ -291,22 +321,27 @@ def draw_variants(
         ax.text(
             plan.total_seconds / 60,
             row,
-            f"  {format_minutes(plan.total_seconds)}",
+            "  " + format_minutes(plan.total_seconds),
             va="center",
             fontsize=12,
             fontweight="bold",
+            fontfamily=_family(),
             parse_math=False,
             gid=f"{key}-total",
         )
     ax.set_yticks(
-        range(len(variants)), [label for _, label, _ in variants], fontsize=10, parse_math=False
+        range(len(variants)),
+        [label for _key, label, _routine in variants],
+        fontsize=10,
+        parse_math=False,
     )
     ax.invert_yaxis()
-    longest = max(build_plan(v, legs).total_seconds for *_, v in variants) / 60
+    longest = max(build_plan(v, legs).total_seconds for *_rest, v in variants) / 60
     ax.set_xlim(0, longest * 1.25)
-    ax.set_xlabel("minutes" + (" (both legs)" if legs == "both" else " (one leg)"))
+    ax.set_xlabel(_("minutes (both legs)") if legs == "both" else _("minutes (one leg)"))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    _style_axes(ax)
     return ax
 
 
@@ -340,7 +375,10 @@ def draw_planned_vs_actual(
     """
     routine = routine if routine is not None else load_routine()
     ax = _gca(ax)
-    titles = {step.id: f"{i}. {step.title}" for i, step in enumerate(routine.steps, start=1)}
+    titles = {
+        step.id: _("{number}. {title}").format(number=i, title=step.title)
+        for i, step in enumerate(routine.steps, start=1)
+    }
     rows: dict[int, dict[str, Any]] = {}
     for record in history:
         seg = int(_field(record, "segment"))
@@ -359,27 +397,38 @@ def draw_planned_vs_actual(
         ax.barh(y - 0.2, row["planned"], height=0.38, color="#BBBBBB", gid=f"planned-{seg}")
         ax.barh(y + 0.2, row["actual"], height=0.38, color="#0072B2", gid=f"actual-{seg}")
     labels = [
-        row["label"] + (f" ({row['leg']})" if len(legs) > 1 else "")
-        for _, row in sorted(rows.items())
+        _("{step} ({leg})").format(step=row["label"], leg=_leg_name(row["leg"]))
+        if len(legs) > 1
+        else row["label"]
+        for _seg, row in sorted(rows.items())
     ]
     ax.set_yticks(range(len(labels)), labels, fontsize=10, parse_math=False)
     ax.invert_yaxis()
-    ax.set_xlabel("seconds")
+    ax.set_xlabel(_("seconds"))
     if rows:
         ax.legend(
-            handles=[ax.patches[0], ax.patches[1]], labels=["planned", "actual"], loc="lower right"
+            handles=[ax.patches[0], ax.patches[1]],
+            labels=[_("planned"), _("actual")],
+            loc="lower right",  # i18n: ignore
+            prop={"family": _family()},
         )
     else:
         ax.set_axis_off()
         ax.text(
             0.5,
             0.5,
-            "No steps timed yet: press Start in the timer,\nthen run this cell again.",
+            _("No steps timed yet: press Start in the timer,\nthen run this cell again."),
             transform=ax.transAxes,
             ha="center",
             va="center",
             fontsize=13,
+            fontfamily=_family(),
         )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    _style_axes(ax)
     return ax
+
+
+def _leg_name(leg: Any) -> str:
+    return _(LEG_NAMES[leg]) if leg in LEG_NAMES else str(leg)

@@ -7,11 +7,15 @@ views of the leg at full size, drawn as vectors, with one line per point saying 
 find it), then the steps with their timings, hands, techniques, traditional effects and
 cautions (as many pages as the routine needs).
 
-Every text is at least :data:`MIN_FONT_SIZE` points on paper. Text from a routine file
-is wrapped by its measured width (a word too long for a line is broken), flows onto the
-next page when a page is full, and is shown inert: bidirectional-override and other
-invisible control characters are replaced by a visible ``[U+202E]`` marker, with a note.
-The PDF is written atomically (:func:`tutorial.store.files.atomic_write_bytes`).
+Every text is at least :data:`MIN_FONT_SIZE` points on paper. Text is wrapped by its
+measured width (:func:`wrap`): Latin words are kept whole (a word too long for a line is
+broken), Chinese text breaks between characters with the usual rules (no line starts with
+closing punctuation such as ，。：；）」, none ends with opening punctuation such as （「),
+flows onto the next page when a page is full, and text from a routine file is shown inert:
+bidirectional-override and other invisible control characters are replaced by a visible
+``[U+202E]`` marker, with a note. The handout is in the course's current language
+(:func:`tutorial.set_language`); hanzi come from the bundled CJK subset font, embedded in the
+PDF. The PDF is written atomically (:func:`tutorial.store.files.atomic_write_bytes`).
 """
 
 from __future__ import annotations
@@ -30,12 +34,22 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyBboxPatch
 from matplotlib.textpath import text_to_path
 
+from ..content.i18n import N_, _, ngettext, pgettext
 from ..content.loader import load_points, load_routine, load_safety, load_techniques
 from ..content.model import Routine, Step
 from ..store.files import atomic_write_bytes
 from .charts import format_minutes
 
-__all__ = ["A4_FIGSIZE", "A4_LANDSCAPE", "MIN_FONT_SIZE", "handout_figures", "make_handout"]
+__all__ = [
+    "A4_FIGSIZE",
+    "A4_LANDSCAPE",
+    "MIN_FONT_SIZE",
+    "NO_LINE_END",
+    "NO_LINE_START",
+    "handout_figures",
+    "make_handout",
+    "wrap",
+]
 
 A4_FIGSIZE = (8.27, 11.69)
 A4_LANDSCAPE = (11.69, 8.27)
@@ -52,10 +66,15 @@ _SPARE = 1.02  # measured widths plus 2 %: kerning and rounding never push text 
 _INVISIBLE = re.compile(
     "[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u0000-\u0008\u000b-\u001f\u007f-\u009f]"
 )
-_INERT_NOTE = (
+_INERT_NOTE = N_(
     "Note: this routine's text held invisible text-direction or control characters; "
     "they are shown as [U+...] markers and have no effect."
 )
+#: Characters no line may start with: closing punctuation (the usual CJK line-breaking rule,
+#: also for the Latin marks that follow a word).
+NO_LINE_START = frozenset("，。、：；！？）」』》〉】〕〗”’…‥·～,.:;!?)]}%")
+#: Characters no line may end with: opening punctuation.
+NO_LINE_END = frozenset("（「『《〈【〔〖“‘([{")
 
 
 def inert(text: str) -> tuple[str, bool]:
@@ -86,7 +105,7 @@ def _char_em(char: str, bold: bool) -> float:
     """Advance width of one character as a fraction of the font size."""
     from .legs import CJK_FONT_FAMILY
 
-    family = list(CJK_FONT_FAMILY) if _is_cjk(char) else ["DejaVu Sans"]
+    family = list(CJK_FONT_FAMILY) if _is_cjk(char) else ["DejaVu Sans"]  # i18n: ignore
     prop = FontProperties(family=family, size=100, weight="bold" if bold else "normal")
     width = text_to_path.get_text_width_height_descent(char, prop, ismath=False)[0]
     return max(width, 0.0) / 100
@@ -97,38 +116,93 @@ def text_width_in(text: str, size: float, *, bold: bool = False) -> float:
     return sum(_char_em(c, bold) for c in text) * size / 72 * _SPARE
 
 
+def _pieces(paragraph: str) -> list[tuple[str, str]]:
+    """``(separator, text)`` pieces of a paragraph; a line may break before each piece.
+
+    A Latin word (with the marks attached to it) is one piece; each CJK character is one.
+    Closing punctuation is glued to the piece before it and opening punctuation to the
+    piece after it, so that no line starts or ends with them. ``separator`` is the run of
+    spaces before the piece (dropped where the line breaks).
+    """
+    raw: list[tuple[str, str]] = []
+    spaces, word = "", ""
+    for char in paragraph:
+        if char == " ":
+            if word:
+                raw.append((spaces, word))
+                spaces, word = "", ""
+            spaces += char
+        elif _is_cjk(char):
+            if word:
+                raw.append((spaces, word))
+                spaces, word = "", ""
+            raw.append((spaces, char))
+            spaces = ""
+        else:
+            word += char
+    if word:
+        raw.append((spaces, word))
+    pieces: list[tuple[str, str]] = []
+    for sep, text in raw:
+        if pieces and (text[0] in NO_LINE_START or pieces[-1][1][-1] in NO_LINE_END):
+            before_sep, before = pieces[-1]
+            pieces[-1] = (before_sep, before + sep + text)
+        else:
+            pieces.append((sep, text))
+    return pieces
+
+
+def _cut(line: str, char: str) -> int:
+    """Where to end ``line`` when ``char`` does not fit after it: before closing punctuation
+    or after opening punctuation only if there is nothing better."""
+    cut = len(line) - (1 if char in NO_LINE_START else 0)
+    while cut > 1 and line[cut - 1] in NO_LINE_END:
+        cut -= 1
+    return cut if cut >= 1 else len(line)
+
+
 def wrap(text: str, width_in: float, size: float, *, bold: bool = False) -> list[str]:
     """Lines of ``text`` no wider than ``width_in`` inches at ``size`` points.
 
-    Words are kept whole where they fit; a word wider than the line is broken between
-    characters. Line breaks in ``text`` start new lines. No character is dropped except
-    the spaces at which lines break.
+    Latin words are kept whole where they fit; a word wider than the line is broken between
+    characters. Chinese text may break between any two characters, except that no line
+    starts with closing punctuation (:data:`NO_LINE_START`: ，。、：；）」...) and none ends
+    with opening punctuation (:data:`NO_LINE_END`: （「...). Line breaks in ``text`` start
+    new lines. No character is dropped except the spaces at which lines break.
+
+    Examples
+    --------
+    >>> wrap("按揉委中（BL40），每次1分钟。", 0.75, 10)
+    ['按揉委中', '（BL40），', '每次1分钟。']
     """
     limit = width_in * 72 / size / _SPARE  # in em
 
     def em(word: str) -> float:
         return sum(_char_em(c, bold) for c in word)
 
-    space = _char_em(" ", bold)
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0.0
-        for word in paragraph.split(" "):
-            width = em(word)
-            if not line and used == 0.0 and width <= limit:
-                line, used = word, width
+        for sep, piece in _pieces(paragraph):
+            width = em(piece)
+            if line and used + em(sep) + width <= limit:
+                line, used = line + sep + piece, used + em(sep) + width
                 continue
-            if line and used + space + width <= limit:
-                line, used = f"{line} {word}", used + space + width
+            if width <= limit:
+                if line:
+                    lines.append(line)
+                line, used = piece, width
                 continue
             if line:
                 lines.append(line)
             line, used = "", 0.0
-            for char in word:  # a word too long for one line is broken where it must be
+            for char in piece:  # a piece too long for one line is broken where it must be
                 char_em = _char_em(char, bold)
                 if line and used + char_em > limit:
-                    lines.append(line)
-                    line, used = "", 0.0
+                    cut = _cut(line, char)
+                    lines.append(line[:cut])
+                    line = line[cut:]
+                    used = em(line)
                 line, used = line + char, used + char_em
         lines.append(line)
     return lines
@@ -156,7 +230,8 @@ class _Writer:
         self.figures.append(self.fig)
         self.y = MARGIN
         if self.heading and len(self.figures) > 1:
-            self.write(f"{self.heading} (continued)", 10, bold=True, color=GREY, gap=0.06)
+            heading = _("{heading} (continued)").format(heading=self.heading)
+            self.write(heading, 10, bold=True, color=GREY, gap=0.06)
 
     def room(self) -> float:
         return A4_FIGSIZE[1] - MARGIN - self.y
@@ -214,6 +289,19 @@ def _family() -> list[str]:
     return list(CJK_FONT_FAMILY)
 
 
+def _sentences(first: str, second: str) -> str:
+    """Two sentences one after the other: a space between them in English, none in Chinese."""
+    if not (first and second):
+        return first or second
+    # Translators: two sentences one after the other; Chinese puts no space between them.
+    return _("{first} {second}").format(first=first, second=second)
+
+
+def _list(items: Iterable[str]) -> str:
+    """Names one after the other: "a, b" in English, "a、b" in Chinese."""
+    return pgettext("list separator", ", ").join(items)
+
+
 def _safety_pages(family: list[str]) -> list[Figure]:
     """Safety first, complete: stretch, every red flag in full, extra care, posture."""
     safety = load_safety()
@@ -222,23 +310,28 @@ def _safety_pages(family: list[str]) -> list[Figure]:
     for number, text in enumerate(safety.first_aid_steps, start=1):
         page.write(f"{number}. {text}", 10.5, indent=0.15)
     page.y += 0.12
-    page.write("Do not massage; get medical help if:", 14, bold=True, color=RED, gap=0.04)
+    page.write(_("Do not massage; get medical help if:"), 14, bold=True, color=RED, gap=0.04)
     for flag in safety.red_flags:
         colour = RED if flag.urgent else INK
-        page.write(f"• {flag.title}.", 10.5, indent=0.15, bold=True, color=colour)
-        page.write(f"{flag.detail} {flag.action}", 9.5, indent=0.3, gap=0.03)
+        title = _("• {title}.").format(title=flag.title)
+        page.write(title, 10.5, indent=0.15, bold=True, color=colour)
+        page.write(_sentences(flag.detail, flag.action), 9.5, indent=0.3, gap=0.03)
     page.y += 0.1
     page.write(safety.reminder["care"], 14, bold=True, gap=0.04)
+    bullet = _("• {title}: {text}")
     for caution in safety.cautions:
-        page.write(f"• {caution.title}: {caution.action}", 9.5, indent=0.15, gap=0.02)
-    page.write(f"• {safety.reminder['pregnancy_title']}: {safety.pregnancy}", 9.5, indent=0.15)
+        text = bullet.format(title=caution.title, text=caution.action)
+        page.write(text, 9.5, indent=0.15, gap=0.02)
+    pregnancy = bullet.format(title=safety.reminder["pregnancy_title"], text=safety.pregnancy)
+    page.write(pregnancy, 9.5, indent=0.15)
     page.y += 0.1
     posture = safety.posture
     hip = next(c for c in safety.cautions if c.id == posture["caution"])
     page.write(posture["title"], 14, bold=True, gap=0.04)
     page.write(posture["crossed"], 9.5, indent=0.15)
     page.write(posture["alternative"], 9.5, indent=0.15, bold=True)
-    page.write(f"{hip.title}: {hip.action}", 9.5, indent=0.15, color=RED, gap=0.1)
+    hip_text = _("{title}: {text}").format(title=hip.title, text=hip.action)
+    page.write(hip_text, 9.5, indent=0.15, color=RED, gap=0.1)
     page.write(safety.traditional_notice, 9, color=GREY)
     for fig in page.figures:
         fig.patches.append(
@@ -258,7 +351,7 @@ def _safety_pages(family: list[str]) -> list[Figure]:
     return page.figures
 
 
-def _point_lines(routine: Routine, title: str) -> list[tuple[str, str]]:
+def _point_lines(routine: Routine) -> list[tuple[str, str]]:
     """One ``(head, where)`` per point of the routine: which steps, and where to find it."""
     points = load_points()
     out = []
@@ -267,18 +360,22 @@ def _point_lines(routine: Routine, title: str) -> list[tuple[str, str]]:
             continue
         point = points[code]
         steps = [str(i) for i, step in enumerate(routine.steps, start=1) if code in step.points]
-        head = f"{code} {point.pinyin} {point.hanzi} ({title} {', '.join(steps)}):"
+        head = ngettext(
+            "{code} {pinyin} {hanzi} (step {steps}):",
+            "{code} {pinyin} {hanzi} (steps {steps}):",
+            len(steps),
+        ).format(code=code, pinyin=point.pinyin, hanzi=point.hanzi, steps=_list(steps))
         out.append((head, point.location))
     return out
 
 
 def _map_page(routine: Routine, title: str, family: list[str]) -> list[Figure]:
     """The four views at full size (A4 landscape), then one line per point."""
-    from .legs import OVERVIEW_NOTE, draw_routine_overview
+    from .legs import OVERVIEW_NOTE, OVERVIEW_TITLES, draw_routine_overview
 
     fig = Figure(figsize=A4_LANDSCAPE)
     width = A4_LANDSCAPE[0] - 2 * MARGIN
-    heading = wrap(f"{title}: where to press (right leg)", width, 14, bold=True)
+    heading = wrap(_(OVERVIEW_TITLES["right"]).format(title=title), width, 14, bold=True)
     y = MARGIN * 0.7
     for line in heading:
         y += 14 * _LINE / 72
@@ -292,12 +389,20 @@ def _map_page(routine: Routine, title: str, family: list[str]) -> list[Figure]:
             parse_math=False,
             va="baseline",
         )
-    y += 10 * _LINE / 72
-    fig.text(
-        MARGIN / A4_LANDSCAPE[0], 1 - y / A4_LANDSCAPE[1], OVERVIEW_NOTE, fontsize=10, color=GREY
-    )
-    lines = _point_lines(routine, "step")
-    rows = sum(len(wrap(f"{h} {w}", width, 9)) for h, w in lines)
+    for line in wrap(_(OVERVIEW_NOTE), width, 10):
+        y += 10 * _LINE / 72
+        fig.text(
+            MARGIN / A4_LANDSCAPE[0],
+            1 - y / A4_LANDSCAPE[1],
+            line,
+            fontsize=10,
+            color=GREY,
+            fontfamily=family if any(map(_is_cjk, line)) else None,
+            parse_math=False,
+            va="baseline",
+        )
+    lines = _point_lines(routine)
+    rows = sum(len(wrap(_sentences(h, w), width, 9)) for h, w in lines)
     where_height = rows * 9 * _LINE / 72
     top = 1 - (y + 0.1) / A4_LANDSCAPE[1]
     bottom = (where_height + MARGIN + 0.3) / A4_LANDSCAPE[1]
@@ -306,8 +411,7 @@ def _map_page(routine: Routine, title: str, family: list[str]) -> list[Figure]:
     )
     y = A4_LANDSCAPE[1] - MARGIN - where_height
     for head, where in lines:
-        text = f"{head} {where}"
-        for line in wrap(text, width, 9):
+        for line in wrap(_sentences(head, where), width, 9):
             y += 9 * _LINE / 72
             fig.text(
                 MARGIN / A4_LANDSCAPE[0],
@@ -323,22 +427,25 @@ def _map_page(routine: Routine, title: str, family: list[str]) -> list[Figure]:
 
 
 def _step_lines(number: int, step: Step, points) -> list[tuple[str, float, dict]]:
-    timing = (
-        f"{format_minutes(step.min_seconds)} to {format_minutes(step.max_seconds)} "
-        f"(planned {format_minutes(step.default_seconds)})"
+    timing = _("{shortest} to {longest} (planned {planned})").format(
+        shortest=format_minutes(step.min_seconds),
+        longest=format_minutes(step.max_seconds),
+        planned=format_minutes(step.default_seconds),
     )
-    lines: list[tuple[str, float, dict]] = [
-        (f"{number}. {step.title}   ·   {timing}", 11, {"bold": True})
-    ]
+    title = _("{number}. {title}").format(number=number, title=step.title)
+    lines: list[tuple[str, float, dict]] = [(f"{title}   ·   {timing}", 11, {"bold": True})]
     names = [f"{c} {points[c].pinyin} {points[c].hanzi}" for c in step.points if c in points]
-    where = [f"Points: {', '.join(names)}"] if names else []
-    hand = [f"Hand: {step.hand}"] if step.hand else []
-    lines.append(("   ·   ".join([f"Technique: {step.technique}", *where, *hand]), 9, {}))
+    where = [_("Points: {points}").format(points=_list(names))] if names else []
+    hand = [_("Hand: {hand}").format(hand=step.hand)] if step.hand else []
+    technique = _("Technique: {technique}").format(technique=step.technique)
+    lines.append(("   ·   ".join([technique, *where, *hand]), 9, {}))
     lines.append((step.instructions, 9, {}))
     if step.effect:
-        lines.append((f"Traditional effect: {step.effect}", 8.5, {"color": GREY}))
+        effect = _("Traditional effect: {effect}").format(effect=step.effect)
+        lines.append((effect, 8.5, {"color": GREY}))
     if step.caution:
-        lines.append((f"Caution: {step.caution}", 9, {"color": RED, "bold": True}))
+        caution = _("Caution: {caution}").format(caution=step.caution)
+        lines.append((caution, 9, {"color": RED, "bold": True}))
     return lines
 
 
@@ -348,8 +455,13 @@ def _technique_lines(routine: Routine) -> list[str]:
     for name in dict.fromkeys(step.technique for step in routine.steps):
         tech = techniques.get(name)
         if tech and tech.get("how") and tech.get("picture") != "posture":
-            chinese = f" ({tech['chinese']})" if tech.get("chinese") else ""
-            out.append(f"{name}{chinese}: {tech['how']}")
+            if tech.get("chinese"):
+                line = _("{name} ({chinese}): {how}").format(
+                    name=name, chinese=tech["chinese"], how=tech["how"]
+                )
+            else:
+                line = _("{title}: {text}").format(title=name, text=tech["how"])
+            out.append(line)
     return out
 
 
@@ -358,22 +470,19 @@ def _steps_pages(routine: Routine, family: list[str], replaced: bool) -> list[Fi
     page = _Writer(family, heading=routine.title)
     lo, hi = format_minutes(routine.min_total_seconds), format_minutes(routine.max_total_seconds)
     page.write(routine.title, 16, bold=True)
-    page.write(
-        f"The steps, one leg: {lo} to {hi} (as planned here: "
-        f"{format_minutes(routine.total_seconds)}). Repeat on the other leg if both cramp: "
-        "the same steps with the hands mirrored.",
-        10,
-        gap=0.02,
-    )
+    intro = _(
+        "The steps, one leg: {shortest} to {longest} (as planned here: {planned}). Repeat on "
+        "the other leg if both cramp: the same steps with the hands mirrored."
+    ).format(shortest=lo, longest=hi, planned=format_minutes(routine.total_seconds))
+    page.write(intro, 10, gap=0.02)
     if replaced:
-        page.write(_INERT_NOTE, 9, color=RED, gap=0.04)
+        page.write(_(_INERT_NOTE), 9, color=RED, gap=0.04)
     for text in (routine.description, routine.notes):
         if text:
             page.write(text, 9.5, color=GREY)
     safety = load_safety()
-    page.write(
-        f"{safety.posture['crossed']} {safety.posture['alternative']}", 9.5, color=GREY, gap=0.1
-    )
+    posture = _sentences(safety.posture["crossed"], safety.posture["alternative"])
+    page.write(posture, 9.5, color=GREY, gap=0.1)
     for number, step in enumerate(routine.steps, start=1):
         block = _step_lines(number, step, points)
         needed = sum(
@@ -387,7 +496,7 @@ def _steps_pages(routine: Routine, family: list[str], replaced: bool) -> list[Fi
     glossary = _technique_lines(routine)
     if glossary:
         page.need(0.6)
-        page.write("The techniques", 10, bold=True)
+        page.write(_("The techniques"), 10, bold=True)
         for text in glossary:
             page.write(text, 8.5, color=GREY)
     return page.figures
@@ -437,15 +546,20 @@ def handout_figures(routine: Routine | None = None) -> list[Figure]:
 
 def _footer(figures: Iterable[Figure]) -> None:
     figures = list(figures)
+    family = _family()
     for number, fig in enumerate(figures, start=1):
         fig.text(
             0.5,
             0.16 / fig.get_size_inches()[1],
-            f"Stretch first in an acute cramp. A traditional practice, not medical advice. "
-            f"Page {number} of {len(figures)}",
+            _(
+                "Stretch first in an acute cramp. A traditional practice, not medical advice. "
+                "Page {number} of {total}"
+            ).format(number=number, total=len(figures)),
             ha="center",
             fontsize=MIN_FONT_SIZE,
             color=GREY,
+            fontfamily=family,
+            parse_math=False,
         )
 
 
@@ -477,8 +591,8 @@ def make_handout(path: str | Path, routine: Routine | None = None) -> Path:
     # Type 42 (TrueType) fonts keep the text selectable and searchable in the PDF.
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buffer) as pdf:
         info = pdf.infodict()
-        info["Title"] = f"{inert(routine.title)[0]}: handout"
-        info["Subject"] = "Calf-cramp self-massage: safety, map of the points, steps"
+        info["Title"] = _("{title}: handout").format(title=inert(routine.title)[0])
+        info["Subject"] = _("Calf-cramp self-massage: safety, map of the points, steps")
         for fig in figures:
             pdf.savefig(fig)
     return atomic_write_bytes(path, buffer.getvalue())

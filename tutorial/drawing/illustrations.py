@@ -15,14 +15,16 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon
 
+from ..content.i18n import N_, _
 from ..content.model import VIEWS
 
 __all__ = ["SEATED_CUES", "STRETCHES", "draw_seated", "draw_stretch", "draw_views"]
 
-#: The stretches :func:`draw_stretch` knows, with their titles.
+#: The stretches :func:`draw_stretch` knows, with their titles (English source text; the
+#: pictures show them with ``_()`` in the current language).
 STRETCHES = {
-    "towel": "Seated: knee straight, towel pulls the toes towards the shin",
-    "wall": "Standing: cramping leg back, heel down, lean into the wall",
+    "towel": N_("Seated: knee straight, towel pulls the toes towards the shin"),
+    "wall": N_("Standing: cramping leg back, heel down, lean into the wall"),
 }
 
 COLORS = {
@@ -72,8 +74,16 @@ def draw_stretch(
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:
-        ax.set_title(STRETCHES[kind], fontsize=12, color=COLORS["text"], wrap=True)
+        ax.set_title(
+            _(STRETCHES[kind]), fontsize=12, color=COLORS["text"], wrap=True, fontfamily=_family()
+        )
     return ax
+
+
+def _family() -> list[str]:
+    from .legs import register_fonts  # DejaVu Sans with the bundled CJK font for hanzi
+
+    return register_fonts()
 
 
 def _line(ax: Axes, xs: list[float], ys: list[float], color: str, width: float, **kw: Any):
@@ -91,6 +101,7 @@ def _label(ax: Axes, xy: tuple[float, float], text_xy: tuple[float, float], text
         color=COLORS["text"],
         ha="center",
         va="center",
+        fontfamily=_family(),
         parse_math=False,
         arrowprops={"arrowstyle": "-", "color": "#444444", "linewidth": 1.2, "shrinkB": 6},
     )
@@ -147,9 +158,9 @@ def _draw_towel(ax: Axes, labels: bool) -> None:
         )
     )
     if labels:
-        _label(ax, knee, (6.2, -1.3), "Knee straight")
-        _label(ax, (10.55, 2.9), (12.0, 4.6), "Toes pulled\ntowards\nthe shin")
-        _label(ax, (7.9, 2.75), (7.0, 6.2), "Towel round the\nball of the foot")
+        _label(ax, knee, (6.2, -1.3), _("Knee straight"))
+        _label(ax, (10.55, 2.9), (12.0, 4.6), _("Toes pulled\ntowards\nthe shin"))
+        _label(ax, (7.9, 2.75), (7.0, 6.2), _("Towel round the\nball of the foot"))
     ax.set_xlim(-0.6, 13.4)
     ax.set_ylim(-1.9, 7.0)
 
@@ -191,16 +202,17 @@ def _draw_wall(ax: Axes, labels: bool) -> None:
         )
     )
     if labels:
-        _label(ax, (1.9, 0.2), (1.4, -1.4), "Heel down")
-        _label(ax, (3.6, 2.4), (1.4, 3.6), "Back knee\nstraight")
+        _label(ax, (1.9, 0.2), (1.4, -1.4), _("Heel down"))
+        _label(ax, (3.6, 2.4), (1.4, 3.6), _("Back knee\nstraight"))
         ax.text(
             4.4,
             9.1,
-            "Lean forwards",
+            _("Lean forwards"),
             fontsize=12,
             fontweight="bold",
             ha="center",
             color=COLORS["text"],
+            fontfamily=_family(),
             parse_math=False,
         )
     ax.set_xlim(-0.6, 11.4)
@@ -269,13 +281,14 @@ def draw_views(
     return fig
 
 
-#: The words of :func:`draw_seated`: what the preparation step asks for, pointed at.
+#: The words of :func:`draw_seated`: what the preparation step asks for, pointed at
+#: (English source text, shown with ``_()``).
 SEATED_CUES = {
-    "title": "Step 1 posture, seen from the side",
-    "back": "Sit upright",
-    "hands": "Hands on the\nlower belly",
-    "feet": "Feet flat on the floor,\nshoulder-width apart",
-    "eyes": "Eyes gently closed",
+    "title": N_("Step 1 posture, seen from the side"),
+    "back": N_("Sit upright"),
+    "hands": N_("Hands on the\nlower belly"),
+    "feet": N_("Feet flat on the floor,\nshoulder-width apart"),
+    "eyes": N_("Eyes gently closed"),
 }
 #: The colour that marks a step's target in every step picture (as the highlighted points).
 TARGET = "#E69F00"
@@ -316,11 +329,11 @@ def draw_seated(*, labels: bool = True, ax: Axes | None = None) -> Axes:
     _line(ax, [shoulder[0], 3.2, belly[0]], [shoulder[1] - 0.3, 6.3, belly[1]], "#b36b00", 8)
     ax.add_patch(Circle(belly, 0.33, color="#b36b00", zorder=5))
     if labels:
-        _label(ax, (2.0, 6.5), (-0.2, 6.9), SEATED_CUES["back"])
-        _label(ax, belly, (6.9, 6.3), SEATED_CUES["hands"])
-        _label(ax, (6.2, 0.25), (7.0, -1.4), SEATED_CUES["feet"])
-        _label(ax, (2.95, 9.45), (6.4, 10.6), SEATED_CUES["eyes"])
-    ax.set_title(SEATED_CUES["title"], fontsize=11, color=COLORS["text"])
+        _label(ax, (2.0, 6.5), (-0.2, 6.9), _(SEATED_CUES["back"]))
+        _label(ax, belly, (6.9, 6.3), _(SEATED_CUES["hands"]))
+        _label(ax, (6.2, 0.25), (7.0, -1.4), _(SEATED_CUES["feet"]))
+        _label(ax, (2.95, 9.45), (6.4, 10.6), _(SEATED_CUES["eyes"]))
+    ax.set_title(_(SEATED_CUES["title"]), fontsize=11, color=COLORS["text"], fontfamily=_family())
     ax.set_xlim(-1.6, 9.4)
     ax.set_ylim(-2.4, 11.2)
     ax.set_aspect("equal")

@@ -44,6 +44,7 @@ from matplotlib.path import Path
 from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from ..content import geometry
+from ..content.i18n import N_, _
 from ..content.loader import load_points, load_routine, load_techniques
 from ..content.model import VIEWS, Acupoint, Routine, Step
 
@@ -63,8 +64,8 @@ __all__ = [
 ]
 
 _FONT_FILE = "TutorialCJKSubset-Regular.ttf"
-_CJK_FAMILY = "Tutorial CJK Subset"
-_FAMILY = ["DejaVu Sans", _CJK_FAMILY]
+_CJK_FAMILY = "Tutorial CJK Subset"  # i18n: ignore (a font name)
+_FAMILY = ["DejaVu Sans", _CJK_FAMILY]  # i18n: ignore
 _fonts_registered = False
 
 #: Looks of the anatomy, by the ``style`` names used in leg.toml.
@@ -117,8 +118,14 @@ ORIENTATION_STYLE: dict[str, Any] = {"title_size": 10.0, "edge_size": 8.5, "min_
 _EDGE_COLOUR = "#6b2c00"
 _RULER_FONTSIZE = 8.0
 _MAX_NUMBERS = 3  # step numbers shown on one point's marker
-#: The line under the overview's title that says what the numbers and the ruler mean.
-OVERVIEW_NOTE = "Numbers are the routine's steps. B-cun: knee crease to outer ankle bone = 16."
+#: The line under the overview's title that says what the numbers and the ruler mean
+#: (English source text: translate with ``_()`` where it is shown).
+OVERVIEW_NOTE = N_("Numbers are the routine's steps. B-cun: knee crease to outer ankle bone = 16.")
+#: The overview's title, per leg (English source text).
+OVERVIEW_TITLES = {
+    "right": N_("{title}: where to press (right leg)"),
+    "left": N_("{title}: where to press (left leg)"),
+}
 
 
 def register_fonts() -> list[str]:
@@ -177,7 +184,7 @@ def _draw_anatomy(ax: Axes, view: str, side: str, landmarks: bool) -> None:
 def _spread(wanted: list[float], gap: float) -> list[float]:
     """Label heights near ``wanted`` (sorted high to low) at least ``gap`` apart."""
     placed = list(wanted)
-    for _ in range(50):
+    for _round in range(50):
         moved = False
         for i in range(1, len(placed)):
             overlap = gap - (placed[i - 1] - placed[i])
@@ -336,7 +343,7 @@ def _largest_scale(layouts: Sequence[_Layout], width_pt: float, height_pt: float
     if needed(high) <= width_pt:
         return high
     low = 1e-3
-    for _ in range(40):
+    for _round in range(40):
         middle = (low + high) / 2
         low, high = (middle, high) if needed(middle) <= width_pt else (low, middle)
     return low
@@ -392,7 +399,8 @@ def _glyph_path(text: str, size: float, bold: bool) -> tuple[Path, _Extent]:
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextPath
 
-    prop = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")
+    # DejaVu Sans for Latin letters and digits, the bundled CJK subset for hanzi (fallback).
+    prop = FontProperties(family=register_fonts(), weight="bold" if bold else "normal")
     # Curves flattened to polygons (at 20x, so they stay smooth): the extents of a straight
     # path are quick to find, and tight-cropped PNGs ask for them on every save.
     fine, coarse = Affine2D().scale(20), Affine2D().scale(1 / 20)
@@ -495,7 +503,9 @@ def _draw_ruler(ax: Axes, x: float) -> list[Any]:
         artists.append(
             _path_text(ax, x, -tick, str(tick), ha="right", gid="cun-scale:label", **style)
         )
-    artists.append(_path_text(ax, x, 0.7, "B-cun", va="bottom", gid="cun-scale:unit", **style))
+    # Translators: the unit of the ruler beside the leg, proportional (bone) cun.
+    unit = _("B-cun")
+    artists.append(_path_text(ax, x, 0.7, unit, va="bottom", gid="cun-scale:unit", **style))
     _move_ruler(artists, x)
     return artists
 
@@ -579,7 +589,7 @@ def _draw_leg(
         gap = _LABEL_GAP
         _width_pt, height_pt = _box_pt(ax)
         full_scale = (height_pt - layout.header_pt) / _leg_span()
-        for _ in range(8):
+        for _round in range(8):
             widths = {code: _text_width_pt(text, fontsize) for code, text in texts.items()}
             anchors = _layout_labels(view, side, marks, gap)
             layout.placed = [(x, d, widths[code]) for code, x, _y, d in anchors]
@@ -984,19 +994,22 @@ def draw_routine_overview(
     if not title:
         return fig
     fig.suptitle(
-        f"{routine.title}: where to press ({side} leg)",
+        _(OVERVIEW_TITLES[side]).format(title=routine.title),
         fontsize=15,
         fontweight="bold",
         y=0.985,
+        fontfamily=family,
         parse_math=False,
     )
     fig.text(
         0.5,
         0.935,
-        OVERVIEW_NOTE,
+        _(OVERVIEW_NOTE),
         ha="center",
         fontsize=9.5,
         color="#444444",
+        fontfamily=family,
+        parse_math=False,
     )
     return fig
 
@@ -1034,6 +1047,7 @@ def _draw_area_highlight(ax: Axes, area: dict[str, Any], side: str) -> None:
         fontweight="bold",
         va="center",
         ha="left",
+        fontfamily=register_fonts(),
         parse_math=False,
         gid=f"area-label:{area['step']}",
         arrowprops={"arrowstyle": "-", "color": "#555555", "linewidth": 0.8},

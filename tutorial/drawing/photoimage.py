@@ -19,12 +19,12 @@ import math
 import re
 import warnings
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..content.i18n import per_language
 from ..content.model import RoutineError
 from ..content.photofit import load_photo_settings, photo_template
 
@@ -179,7 +179,7 @@ class DemoPhoto:
     cun_px: float
 
 
-@cache
+@per_language  # the picture carries the orientation words: one per language
 def _drawn_view(view: str) -> tuple[bytes, np.ndarray]:
     """The right leg's ``view`` drawn once (PNG) and its data-to-pixel map (3x3, y up)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
