@@ -41,8 +41,11 @@ CANDIDATES = (
     "/usr/share/fonts/opentype/noto-cjk/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
 )
-# Margin: left/right, leg, views, acupoint words, common CJK punctuation.
-MARGIN = "左右腿脚足膝小前后内外侧面穴位点经步骤分秒一二三四五六七八九十，。、：；（）《》"
+# Margin: left/right, leg, views, acupoint words, the CJK punctuation a translation may use.
+MARGIN = (
+    "左右腿脚足膝小前后内外侧面穴位点经步骤分秒一二三四五六七八九十"
+    "，。、：；！？（）《》〈〉「」『』【】〔〕…—～％"
+)
 
 
 def is_cjk(char: str) -> bool:

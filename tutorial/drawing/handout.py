@@ -153,12 +153,14 @@ def _pieces(paragraph: str) -> list[tuple[str, str]]:
 
 
 def _cut(line: str, char: str) -> int:
-    """Where to end ``line`` when ``char`` does not fit after it: before closing punctuation
-    or after opening punctuation only if there is nothing better."""
-    cut = len(line) - (1 if char in NO_LINE_START else 0)
-    while cut > 1 and line[cut - 1] in NO_LINE_END:
+    """Where to end ``line`` when ``char`` does not fit after it: the next line must not
+    start with closing punctuation, this one not end with opening punctuation (a break
+    anywhere else only if there is no such place)."""
+    cut, first = len(line), char
+    while cut > 1 and (first in NO_LINE_START or line[cut - 1] in NO_LINE_END):
         cut -= 1
-    return cut if cut >= 1 else len(line)
+        first = line[cut]
+    return cut
 
 
 def wrap(text: str, width_in: float, size: float, *, bold: bool = False) -> list[str]:

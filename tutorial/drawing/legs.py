@@ -136,10 +136,17 @@ def register_fonts() -> list[str]:
     """
     global _fonts_registered
     if not _fonts_registered:
+        import dataclasses
+
         from matplotlib import font_manager
 
-        font = resources.files("tutorial").joinpath("fonts", _FONT_FILE)
-        font_manager.fontManager.addfont(str(font))
+        font = str(resources.files("tutorial").joinpath("fonts", _FONT_FILE))
+        manager = font_manager.fontManager
+        manager.addfont(font)
+        # The subset has one weight. Bold text with hanzi (headings) uses it as it is; saying
+        # so here keeps matplotlib from warning, on every such heading, that no bold exists.
+        regular = [e for e in manager.ttflist if e.fname == font and e.name == _CJK_FAMILY]
+        manager.ttflist.extend(dataclasses.replace(e, weight=700) for e in regular)
         _fonts_registered = True
     return list(_FAMILY)
 
