@@ -41,16 +41,16 @@ from tutorial.drawing.handout import (
 CJK_FAMILY = "Tutorial CJK Subset"
 #: The Chinese titles of a RIGHT leg's views: leg, view, where the knee is (leg.toml).
 ZH_TITLES = {
-    "anterior": "右腿，正面，膝在上方",
-    "lateral": "右腿，外侧，膝在上方",
-    "posterior": "右腿，背面，膝在上方",
-    "medial": "右腿，内侧，膝在上方",
+    "anterior": "右腿 · 前面观 · 膝在上方",
+    "lateral": "右腿 · 外侧面 · 膝在上方",
+    "posterior": "右腿 · 后面观 · 膝在上方",
+    "medial": "右腿 · 内侧面 · 膝在上方",
 }
 ZH_EDGES = {  # (left edge, right edge) of a right leg
     "anterior": ("外侧", "内侧"),
-    "lateral": ("后（小腿肚）", "前（胫骨）"),
+    "lateral": ("后面（小腿肚）", "前面（胫骨）"),
     "posterior": ("内侧", "外侧"),
-    "medial": ("前（胫骨）", "后（小腿肚）"),
+    "medial": ("前面（胫骨）", "后面（小腿肚）"),
 }
 HANZI = re.compile(r"[\u4e00-\u9fff]")
 
@@ -132,9 +132,9 @@ def test_a_leg_in_english_is_unchanged(view, zh):
 
 def test_the_orientation_words_follow_the_language(zh):
     assert drawing.orientation_words("lateral") == {
-        "title": "右腿，外侧，膝在上方\n从你的外侧看",
-        "left": "← 后（小腿肚）",
-        "right": "前（胫骨） →",
+        "title": "右腿 · 外侧面 · 膝在上方\n从你的外侧看",
+        "left": "← 后面（小腿肚）",
+        "right": "前面（胫骨） →",
     }
     i18n.set_language("en")
     assert drawing.orientation_words("lateral") == {
@@ -165,7 +165,7 @@ def test_a_step_picture_names_its_area_in_chinese(zh, no_missing_glyphs):
     step = next(s for s in load_routine().steps if s.id == "grasp-calf")
     ax = drawing.draw_step(step, ax=new_ax())
     (label,) = [t for t in ax.texts if t.get_gid() == "area-label:grasp-calf"]
-    assert label.get_text().startswith("整个小腿肚")
+    assert label.get_text().startswith("整个小腿：")
     assert CJK_FAMILY in label.get_fontfamily()
     ax.figure.canvas.draw()
 
@@ -397,6 +397,7 @@ def test_the_chinese_handout_text_is_chinese(zh_handout):
     assert "小腿抽筋自我按摩：按压部位（右腿）" in pages[1]
     steps = "".join(pages[2:])
     assert "手法说明" in steps
+    assert "Grasp-knead" not in steps  # techniques by their Chinese names, not the keys
     for number, step in enumerate(routine.steps, start=1):
         assert f"{number}.{step.title}" in steps
         assert step.instructions.replace(" ", "") in steps  # every character, in order
