@@ -173,7 +173,6 @@ def per_language(function: Callable[..., _T]) -> Callable[..., _T]:
         return cached(get_language(), *args, **kwargs)
 
     wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-    wrapper.cache_info = cached.cache_info  # type: ignore[attr-defined]
     return wrapper
 
 

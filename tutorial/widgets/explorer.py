@@ -11,11 +11,11 @@ least 18 px high. Each picture carries a text alternative naming its view and it
 from __future__ import annotations
 
 import traceback
+from functools import lru_cache
 
 import ipywidgets as widgets
 import traitlets
 
-from ..content.i18n import per_language
 from ..content.loader import load_points, load_routine
 from ..content.model import VIEWS
 from .cards import point_card_html
@@ -42,7 +42,7 @@ PICTURE_SIZES = {
 }
 
 
-@per_language  # pictures carry words: one cache per language
+@lru_cache(maxsize=192)
 def _leg_png(code: str, view: str, hanzi: bool, projector: bool = False) -> bytes:
     from ..drawing.legs import leg_png
 

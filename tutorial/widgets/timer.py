@@ -33,13 +33,13 @@ import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import anywidget
 import traitlets
 
-from ..content.i18n import per_language
 from ..content.loader import load_points, load_routine
 from ..content.model import Routine, Step
 from ..content.timing import (
@@ -76,7 +76,7 @@ _NUDGE_LEAD_SECONDS = 0.025
 _PICTURE_COLOURS = 64
 
 
-@per_language  # pictures carry words: one cache per language
+@lru_cache(maxsize=512)
 def _step_picture(step: Step, side: str) -> bytes:
     """The picture of ``step`` on the ``side`` leg, its target highlighted: PNG bytes.
 
@@ -88,7 +88,7 @@ def _step_picture(step: Step, side: str) -> bytes:
     return step_png(step, side, dpi=dpi)
 
 
-@per_language  # pictures carry words: one cache per language
+@lru_cache(maxsize=512)
 def _picture_bytes(step: Step, side: str) -> bytes | None:
     """The picture sent to browsers, made once per process: a small PNG, or None if none."""
     try:
