@@ -374,7 +374,7 @@ def draw_planned_vs_actual(
         ax.text(
             0.5,
             0.5,
-            "No steps timed yet: press Start in the timer,\nthen run this cell again.",
+            "No steps timed yet.",  # JupyterLab's "run this cell again" is in the lesson
             transform=ax.transAxes,
             ha="center",
             va="center",
