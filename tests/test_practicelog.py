@@ -385,8 +385,10 @@ def test_privacy_note_names_no_server_path_to_a_visitor(tmp_path, monkeypatch):
     monkeypatch.setenv(VISITOR_ENV, "1")
     text = str(tutorial.privacy_note())
     assert str(tmp_path) not in text
-    assert "visitor-abc" not in text and "practice.sqlite3" not in text
-    assert "private folder" in text and "this visit only" in text
+    assert "visitor-abc" not in text
+    assert "practice.sqlite3" not in text
+    assert "private folder" in text
+    assert "this visit only" in text
     assert "delete_practice_data()" in str(text)  # what is kept and how to delete: unchanged
     from tutorial.widgets.logview import PracticeReport
 
