@@ -62,11 +62,15 @@ def _wait_http(url: str, ok: Callable[[int], bool], proc: subprocess.Popen, log:
     raise RuntimeError(f"server at {url} not ready after 60 s:\n{log.read_text()[-3000:]}")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
+def _stop(*procs: subprocess.Popen) -> None:
+    """Stop servers: all are asked at once, so their shutdowns (kernels) overlap."""
+    running = [proc for proc in procs if proc.poll() is None]
+    for proc in running:
         proc.terminate()
+    deadline = time.monotonic() + 10
+    for proc in running:
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -176,8 +180,7 @@ def voila_server(
         return url
 
     yield start
-    for proc in procs:
-        _stop(proc)
+    _stop(*procs)
 
 
 @dataclass
@@ -232,8 +235,64 @@ def present_server(
         return server
 
     yield start
-    for server in servers:
-        _stop(server.process)
+    _stop(*(server.process for server in servers))
+
+
+@dataclass
+class SiteBuild:
+    """The static site (``make site``), building in the background; ``path()`` waits for it."""
+
+    out: Path
+    process: subprocess.Popen
+    log: Path
+
+    def path(self) -> Path:
+        try:
+            code = self.process.wait(timeout=1800)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            log = self.log.read_text()
+            raise RuntimeError(f"site build still running after 30 min:\n{log}") from None
+        if code != 0:
+            raise RuntimeError(f"site build failed ({code}):\n{self.log.read_text()[-3000:]}")
+        return self.out
+
+
+def _lower_priority() -> None:
+    os.nice(10)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site_build(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SiteBuild | None]:
+    """The static site, built once per session, started with the session's first test.
+
+    It runs as ``python -m tutorial.site`` (the code of ``make site``) in a process of lower
+    priority, so it uses the CPU the browser tests leave idle (pages loading, timers
+    running, kernels being culled) and is ready when ``test_site_browser.py`` needs it.
+    None when the session has no test of the site.
+    """
+    if not any(item.path.name == "test_site_browser.py" for item in request.session.items):
+        yield None
+        return
+    folder = tmp_path_factory.mktemp("static")
+    log = folder / "build.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "tutorial.site",
+        "--out",
+        str(folder / "site"),
+        "--notebooks",
+        str(REPO / "notebooks"),
+    ]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, cwd=folder, preexec_fn=_lower_priority
+        )
+    yield SiteBuild(folder / "site", proc, log)
+    _stop(proc)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """The static site in real Chromium, with every request outside the site blocked.
 
-The site is built once per session (``build_site`` into a temporary folder, the same code as
-``make site``) and opened both from disk (file://) and from a local static server
+The site is built once per session (``python -m tutorial.site`` into a temporary folder, the
+code of ``make site``, started in the background with the session: ``site_build`` in
+``conftest.py``) and opened both from disk (file://) and from a local static server
 (``http.server`` on 127.0.0.1). A one-file timer page of a 3-step routine with 1-2 s steps
 (``StepTimer.save_html``) is added to the folder for the timer run.
 """
@@ -21,8 +22,6 @@ import pytest
 
 from tutorial.content.testing import seconds_routine
 from tutorial.widgets.calculator import validate_length
-
-REPO = Path(__file__).resolve().parents[2]
 
 PAGES = [
     "index.html",
@@ -54,13 +53,12 @@ MOUNTED = """() => [...document.querySelectorAll('.cs-widget[data-widget]')]
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built site, plus test-timer.html: a 3-step routine of 1-2 s steps."""
-    from tutorial.site import build_site
+def site(site_build) -> Path:
+    """The built site (``site_build``: built in the background from the session's start),
+    plus test-timer.html: a 3-step routine of 1-2 s steps."""
     from tutorial.widgets.timer import StepTimer
 
-    out = tmp_path_factory.mktemp("static") / "site"
-    build_site(out, REPO / "notebooks")
+    out = site_build.path()
     routine = seconds_routine(
         1,
         2,
