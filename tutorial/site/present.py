@@ -29,7 +29,7 @@ from traitlets import Int, Unicode, default
 from voila.app import Voila
 from voila.handler import VoilaHandler
 
-from ..content.i18n import html_lang, localize_data
+from ..content.i18n import html_lang
 from ..content.loader import read_data_toml
 from ..store.files import DATA_DIR_ENV, VISITOR_ENV
 
@@ -51,7 +51,7 @@ _ROOM_FULL_HTML = """<!DOCTYPE html>
 def room_full_page(limit: int) -> str:
     """The page a visitor beyond :attr:`VisitorKernelManager.max_visitors` gets (HTTP 503),
     in the server's language (``data/present.toml``)."""
-    texts = localize_data(read_data_toml("present.toml"), "present.toml")["room_full"]
+    texts = read_data_toml("present.toml")["room_full"]  # in the current language
     return _ROOM_FULL_HTML.format(
         lang=html_lang(),
         title=html.escape(texts["title"]),
