@@ -17,8 +17,8 @@ help:
 	@echo "make bench    run the benchmarks in bench/ and print their figures"
 	@echo "make figures  regenerate docs/ images (the README diagram)"
 
-# pip: wheels from its cache, no version check, and no byte-compiling of every installed
-# file (Python compiles what it imports, once): the slow part of a fresh install.
+# pip: wheels from its cache, no version check, no upgrade of pip itself, no byte-compiling
+# of every installed file (Python compiles what it imports, once).
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --no-input --prefer-binary --no-compile
 # Unit tests and lessons run on every core (pytest-xdist); a file's tests stay together.
 WORKERS ?= auto
