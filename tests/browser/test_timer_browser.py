@@ -575,7 +575,7 @@ def test_timer_works_with_no_python_behind_the_page(browser, tmp_path):
         )
         said = page.evaluate("window.__said")
         assert len(said) == page.evaluate("window.__changes") == 3  # start, step 2, the end
-        assert said[0].startswith("Step 1 / 2: Step 0.")
+        assert said[0].startswith("Step 1 / 2: Step 1.")  # seconds_routine: "Step 1", "Step 2"
         summary = timer_el.get_by_test_id("timer-summary")
         assert summary.is_visible()
         assert "Planned 0:01" in summary.inner_text()
