@@ -17,10 +17,16 @@ help:
 	@echo "make bench    run the benchmarks in bench/ and print their figures"
 	@echo "make figures  regenerate docs/ images (the README diagram)"
 
+# pip: wheels from its cache, no version check, no upgrade of pip itself, no byte-compiling
+# of every installed file (Python compiles what it imports, once).
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --no-input --prefer-binary --no-compile
+# Unit tests and lessons run on every core (pytest-xdist); a file's tests stay together.
+WORKERS ?= auto
+PARALLEL := -n $(WORKERS) --dist loadfile
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[lab,test]"
+	$(PIP_INSTALL) -e ".[lab,test]"
 	$(PY) scripts/lab_settings.py $(VENV)
 	touch $(STAMP)
 
@@ -41,10 +47,10 @@ lint: $(STAMP)
 	$(PY) scripts/check_notebooks.py notebooks
 
 unit: $(STAMP)
-	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not browser" $(PARALLEL) $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
-	CALF_TUTORIAL_HOME=$$(mktemp -d) MPLBACKEND=Agg $(VENV)/bin/pytest --nbval-lax notebooks $(PYTEST_ARGS)
+	CALF_TUTORIAL_HOME=$$(mktemp -d) MPLBACKEND=Agg $(VENV)/bin/pytest --nbval-lax notebooks $(PARALLEL) $(PYTEST_ARGS)
 
 browser: $(STAMP)
 	$(PY) scripts/ensure_browser.py

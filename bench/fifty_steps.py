@@ -12,39 +12,22 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import statistics
 import tempfile
-import time
-from dataclasses import replace
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from common import long_routine, median_seconds
+
 import tutorial
 from tutorial.content.loader import routine_to_dict
 from tutorial.widgets.timinglab import TimingLab
 
 
-def long_routine(steps: int) -> tutorial.Routine:
-    base = tutorial.load_routine()
-    made = [
-        replace(base.steps[i % len(base.steps)], id=f"step-{i}", title=f"Step {i + 1}")
-        for i in range(steps)
-    ]
-    return replace(base, title=f"{steps} steps", steps=tuple(made))
-
-
 def timed(action, runs: int) -> tuple[float, float]:
-    """Median wall-clock and CPU seconds (CPU time is what counts on a shared machine)."""
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        action()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
+    return median_seconds(action, runs, warm_up=False)
 
 
 def timeline_png(routine: tutorial.Routine) -> None:

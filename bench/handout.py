@@ -11,29 +11,17 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import tempfile
-import time
-from dataclasses import replace
 from pathlib import Path
 
 import matplotlib
+from common import long_routine, median_seconds
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
 from tutorial import load_routine
 from tutorial.drawing.handout import handout_figures, make_handout
 from tutorial.drawing.legs import register_fonts
-
-
-def long_routine(steps: int):
-    routine = load_routine()
-    base = routine.steps
-    made = tuple(
-        replace(base[i % len(base)], id=f"s{i}", title=f"{base[i % len(base)].title} {i + 1}")
-        for i in range(steps)
-    )
-    return replace(routine, steps=made, title=f"{routine.title} ({steps} steps)")
 
 
 def texts_of(routine) -> list[list[tuple[str, float]]]:
@@ -65,16 +53,6 @@ def bare_pdf(pages) -> None:
             pdf.savefig(fig)
 
 
-def median_seconds(func, runs: int) -> tuple[float, float]:
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        func()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timed runs (median is printed)")
@@ -90,9 +68,9 @@ def main() -> None:
             long_routine(args.steps),
         ),
     ):
-        wall, cpu = median_seconds(lambda r=routine: make_handout(out, r), args.runs)
+        wall, cpu = median_seconds(lambda r=routine: make_handout(out, r), args.runs, warm_up=False)
         pages = texts_of(routine)
-        bare_wall, bare_cpu = median_seconds(lambda p=pages: bare_pdf(p), args.runs)
+        bare_wall, bare_cpu = median_seconds(lambda p=pages: bare_pdf(p), args.runs, warm_up=False)
         n = sum(len(p) for p in pages)
         print(f"handout, {name:<18} {wall:8.2f}  {cpu:8.2f}  ({len(pages)} pages, {n} texts)")
         print(f"bare texts, same strings    {bare_wall:8.2f}  {bare_cpu:8.2f}")

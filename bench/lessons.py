@@ -62,7 +62,8 @@ def main() -> int:
         baseline_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(BASELINE_SOURCE)])
         run_once(baseline_nb, workdir)  # warm-up: fill the disk cache, compile bytecode
         baseline = statistics.median(run_once(baseline_nb, workdir)[0] for _ in range(args.runs))
-        print(f"runs per lesson: {args.runs} (median); cores: {os.cpu_count()}")
+        print(f"lessons: {len(paths)}; runs per lesson: {args.runs} (median)", end="")
+        print(f"; cores: {os.cpu_count()}")
         print(f"{'lesson':34} {'median s':>9} {'min s':>7} {'x baseline':>11}")
         print(f"{'baseline (kernel + import)':34} {baseline:9.2f} {'':>7} {1.0:11.2f}")
         total = 0.0
@@ -80,7 +81,8 @@ def main() -> int:
             for text in problems:
                 failures += 1
                 print(f"    stderr/error: {text.strip()[:300]}")
-        print(f"{'total (sum of medians)':34} {total:9.2f} {'':>7} {total / baseline:11.2f}")
+        label = f"total of {len(paths)} (sum of medians)"
+        print(f"{label:34} {total:9.2f} {'':>7} {total / baseline:11.2f}")
         print(f"goal: < 30 s in total -> {'met' if total < 30 else 'NOT met'}")
     return 1 if failures else 0
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
-import time
 
 import numpy as np
+from common import median_seconds
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -69,18 +68,6 @@ def bare_png(counts, fig_texts: int, fig_lines: int, figsize) -> None:
     for _ in range(fig_lines):
         fig.add_artist(Line2D(*rng.uniform(0, 1, (2, 8)), transform=fig.transFigure))
     fig.savefig(io.BytesIO(), **SCREEN_PNG)
-
-
-def median_seconds(func, runs: int) -> tuple[float, float]:
-    """Median wall-clock and CPU (process) seconds of ``func()``, after one warm-up call."""
-    func()  # warm up: imports, font cache, data loading
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        func()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """Benchmark the static site: build time, size, time to a diagram and to a timer, hidden tab.
 
 1. Build: ``build_site`` into a temporary folder, ``--runs`` times (wall and CPU seconds),
-   against a baseline measured in the same run: executing the same 8 lessons one after the
-   other with nbclient (what ``bench/lessons.py`` times), which the build must do anyway.
+   against a baseline measured in the same run: executing the same lessons (all 9) one after
+   the other with nbclient (what ``bench/lessons.py`` times), which the build must do anyway.
    Goal: under 90 s on 2 cores.
 2. Size of the site folder (goal under 20 MB) and its biggest parts.
 3. In headless Chromium, from disk (file://), median of ``--loads`` loads of lesson 4: time
@@ -26,17 +26,12 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from ensure_browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
+from common import CHROMIUM_ARGS, ROOT, chromium_path, hideable_chromium
 
 FIRST_PAINT = """() => new Promise((resolve) => {
   const marks = {};
@@ -99,7 +94,8 @@ def bench_build(runs: int, out: Path) -> None:
         f"{report.seconds['render']:.1f} s in the last run)"
     )
     print(
-        f"  baseline: the 8 lessons run one after another (nbclient) {b:6.1f} s wall, "
+        f"  baseline: the {len(notebooks)} lessons run one after another (nbclient) "
+        f"{b:6.1f} s wall, "
         f"{statistics.median(base_cpu):6.1f} s CPU; ratio {w / b:.2f}"
     )
     print(f"  goal under 90 s: {'met' if w < 90 else 'NOT met'}")
@@ -126,7 +122,7 @@ def bench_load(site: Path, loads: int) -> None:
     site_marks, bare_marks = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
         )
         for _ in range(loads):
             for url, script, into in (
@@ -167,7 +163,6 @@ HIDDEN = """() => {
 
 
 def bench_hidden(seconds: float) -> None:
-    from playwright.sync_api import sync_playwright
 
     from tutorial.content.model import Routine, Step
     from tutorial.widgets.timer import StepTimer
@@ -182,34 +177,8 @@ def bench_hidden(seconds: float) -> None:
     timer = StepTimer(Routine("Hidden", steps), pictures=False, sound=False, layout="compact")
     page_path = timer.save_html(folder / "timer.html")
     timer.close()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    chromium = subprocess.Popen(
-        [
-            find_chromium(),
-            "--headless",
-            f"--remote-debugging-port={port}",
-            f"--user-data-dir={folder / 'profile'}",
-            *CHROMIUM_ARGS,
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        with sync_playwright() as p:
-            for _ in range(100):
-                try:
-                    browser = p.chromium.connect_over_cdp(
-                        f"http://127.0.0.1:{port}", no_defaults=True
-                    )
-                    break
-                except Exception:
-                    time.sleep(0.2)
-            else:
-                sys.exit("could not connect to Chromium over CDP")
-            context = browser.contexts[0]
+        with hideable_chromium() as context:
             page = context.new_page()
             page.goto(page_path.as_uri())
             page.locator(".cct-timer .cct-toggle").wait_for()
@@ -223,10 +192,7 @@ def bench_hidden(seconds: float) -> None:
             page.bring_to_front()
             time.sleep(4 * step_s)  # a few step changes with the tab visible again
             data = page.evaluate("window.__h")
-            browser.close()
     finally:
-        chromium.terminate()
-        chromium.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
     click = next(d["deadline"] for d in data["steps"] if d["reason"] == "start")
     done = [d for d in data["steps"] if d["reason"] == "completed"]

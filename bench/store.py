@@ -36,6 +36,7 @@ DRAWS = 5
 def _export(path: Path) -> None:
     """A progress file in the site's format: the heavy learner's history, over 12 weeks."""
     import tutorial
+    from tutorial.store.practicelog import routine_snapshot
 
     rng = random.Random(12)
     routine = tutorial.load_routine()
@@ -59,19 +60,7 @@ def _export(path: Path) -> None:
         }
         for _ in range(ANSWERS)
     ]
-    snapshot = {
-        "title": routine.title,
-        "steps": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "min_seconds": s.min_seconds,
-                "max_seconds": s.max_seconds,
-                "default_seconds": s.default_seconds,
-            }
-            for s in routine.steps
-        ],
-    }
+    snapshot = routine_snapshot(routine)
     sessions = []
     for _ in range(SESSIONS):
         legs = rng.choice(["one", "both"])

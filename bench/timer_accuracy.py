@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,8 +44,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-from ensure_browser import CHROMIUM_ARGS, find_chromium
+from common import CHROMIUM_ARGS, chromium_path, free_port, hideable_chromium
 
 NOTEBOOK_CELLS = [
     """import ipywidgets as w
@@ -99,19 +97,6 @@ HIDDEN_RECORDER = """() => {
       timer.querySelector('.cct-countdown').textContent];
   });
 }"""
-
-
-def _chromium() -> str:
-    path = find_chromium()
-    if path is None:
-        sys.exit("no Chromium found: run `python scripts/ensure_browser.py` and retry")
-    return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def write_notebook(folder: Path, steps: int, speech: bool = False) -> Path:
@@ -236,53 +221,21 @@ def summary(name: str, errors: list[float]) -> dict[str, float]:
 
 def hidden_run(url: str, seconds: float, steps: int) -> None:
     """Start the timer, hide its tab for ``seconds``, show it again; print what it shows."""
-    from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    profile = tempfile.mkdtemp(prefix="cct-chromium-")
-    chromium = subprocess.Popen(
-        [
-            _chromium(),
-            "--headless",
-            f"--remote-debugging-port={port}",
-            f"--user-data-dir={profile}",
-            *CHROMIUM_ARGS,
-            "about:blank",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        with sync_playwright() as p:
-            for _ in range(100):
-                try:
-                    browser = p.chromium.connect_over_cdp(
-                        f"http://127.0.0.1:{port}", no_defaults=True
-                    )
-                    break
-                except Exception:
-                    time.sleep(0.2)
-            else:
-                sys.exit("could not connect to Chromium over CDP")
-            context = browser.contexts[0]
-            page = context.new_page()
-            page.goto(url)
-            page.locator(".cct-timer .cct-toggle").wait_for(timeout=60_000)
-            page.wait_for_timeout(1000)
-            page.evaluate(HIDDEN_RECORDER)
-            page.locator(".cct-timer .cct-toggle").click()
-            other = context.new_page()
-            other.bring_to_front()
-            state = page.evaluate("document.visibilityState")
-            time.sleep(seconds)
-            page.bring_to_front()
-            page.wait_for_function("() => window.__hidden.shown", timeout=10_000)
-            data = page.evaluate("window.__hidden")
-            browser.close()
-    finally:
-        chromium.terminate()
-        chromium.wait(timeout=10)
-        shutil.rmtree(profile, ignore_errors=True)
+    with hideable_chromium() as context:
+        page = context.new_page()
+        page.goto(url)
+        page.locator(".cct-timer .cct-toggle").wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        page.evaluate(HIDDEN_RECORDER)
+        page.locator(".cct-timer .cct-toggle").click()
+        other = context.new_page()
+        other.bring_to_front()
+        state = page.evaluate("document.visibilityState")
+        time.sleep(seconds)
+        page.bring_to_front()
+        page.wait_for_function("() => window.__hidden.shown", timeout=10_000)
+        data = page.evaluate("window.__hidden")
 
     shown_at, index, status, countdown = data["shown"]
     since = (shown_at - data["click"]) / 1000.0
@@ -323,7 +276,9 @@ def measure(url: str, steps: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(url)
         page.locator(".cct-timer .cct-toggle").wait_for(timeout=60_000)

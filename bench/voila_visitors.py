@@ -24,7 +24,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,17 +32,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from ensure_browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
+from common import CHROMIUM_ARGS, ROOT, chromium_path, free_port
 
 WIDGET = ".cct-timer"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def children(pid: int) -> list[int]:
@@ -151,7 +142,7 @@ async def run(args) -> None:
     results: dict[tuple[str, int], tuple[list[float], list[tuple[float, float]]]] = {}
     async with async_playwright() as p:
         browser = await p.chromium.launch(
-            executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
         )
         for kind in args.servers:
             for count in args.visitors:

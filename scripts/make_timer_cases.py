@@ -21,7 +21,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tutorial.content.model import Routine, Step  # noqa: E402
+from tutorial.content.model import Routine  # noqa: E402
+from tutorial.content.testing import seconds_routine  # noqa: E402
 from tutorial.content.timing import TimerMachine, build_plan  # noqa: E402
 
 CASES = ROOT / "tests" / "cases" / "timer.json"
@@ -30,19 +31,7 @@ METHODS = {"restart": "restart_step"}
 
 
 def _routine(seconds: list[float]) -> Routine:
-    steps = tuple(
-        Step(
-            id=f"s{i}",
-            title=f"Step {i}",
-            technique="Press",
-            instructions="Press.",
-            min_seconds=0.001,
-            max_seconds=3600,
-            default_seconds=s,
-        )
-        for i, s in enumerate(seconds)
-    )
-    return Routine(title="Cases", steps=steps)
+    return seconds_routine(*seconds, title="Cases")
 
 
 def _ms(seconds: float) -> float:

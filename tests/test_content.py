@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
+from helpers import strings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -135,17 +136,6 @@ def test_every_step_technique_is_explained():
         assert step.technique in techniques
 
 
-def _strings(value: object):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def _taught_texts():
     """Every string a learner can see: data values and the lessons' markdown cells."""
     data = resources.files("tutorial").joinpath("data")
@@ -156,7 +146,7 @@ def _taught_texts():
             parsed = json.loads(entry.read_text("utf-8"))
         else:
             continue
-        for text in _strings(parsed):
+        for text in strings(parsed):
             yield entry.name, text
     for notebook in sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb")):
         for cell in json.loads(notebook.read_text("utf-8"))["cells"]:

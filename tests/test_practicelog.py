@@ -17,7 +17,13 @@ import pytest
 
 import tutorial
 from tutorial.store.db import Store, get_store, iso
-from tutorial.store.practicelog import CSV_COLUMNS, PracticeLog, SessionRecord, practice_log
+from tutorial.store.practicelog import (
+    CSV_COLUMNS,
+    PracticeLog,
+    SessionRecord,
+    practice_log,
+    routine_snapshot,
+)
 from tutorial.widgets.logview import PracticeReport, draw_practice_calendar, draw_step_times
 from tutorial.widgets.timer import StepTimer
 
@@ -49,19 +55,7 @@ def _stored(n: int, *, days_back: int = 80, seed: int = 1) -> Store:
     store = get_store()
     rng = random.Random(seed)
     now = dt.datetime.now(dt.timezone.utc)
-    snapshot = {
-        "title": ROUTINE.title,
-        "steps": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "min_seconds": s.min_seconds,
-                "max_seconds": s.max_seconds,
-                "default_seconds": s.default_seconds,
-            }
-            for s in ROUTINE.steps
-        ],
-    }
+    snapshot = routine_snapshot(ROUTINE)
     for _ in range(n):
         started = now - dt.timedelta(days=rng.randint(0, days_back), minutes=rng.randint(0, 600))
         store.add_session(
@@ -379,6 +373,26 @@ def test_privacy_note_is_plain_text_and_escaped_html(tmp_path, monkeypatch):
     assert "delete_practice_data()" in str(note)
     assert "&lt;b&gt;odd &amp; folder&lt;/b&gt;" in note._repr_html_()
     assert "<b>odd" not in note._repr_html_()
+
+
+def test_privacy_note_names_no_server_path_to_a_visitor(tmp_path, monkeypatch):
+    """On the presenting server (a visitor's kernel) the note says where data is kept in
+    words: the server's folder means nothing to a visitor and is not theirs to see."""
+    from tutorial.store.files import VISITOR_ENV
+
+    home = tmp_path / "calf-visitors-x" / "visitor-abc"
+    monkeypatch.setenv("CALF_TUTORIAL_HOME", str(home))
+    monkeypatch.setenv(VISITOR_ENV, "1")
+    text = str(tutorial.privacy_note())
+    assert str(tmp_path) not in text
+    assert "visitor-abc" not in text
+    assert "practice.sqlite3" not in text
+    assert "private folder" in text
+    assert "this visit only" in text
+    assert "delete_practice_data()" in str(text)  # what is kept and how to delete: unchanged
+    from tutorial.widgets.logview import PracticeReport
+
+    assert str(tmp_path) not in PracticeReport()._privacy.value  # lesson 8's log section
 
 
 # -- every lesson runs when the data folder cannot be written --------------------------------

@@ -56,3 +56,127 @@ def test_the_kernel_sees_its_folder_as_calf_tutorial_home(tmp_path):
     seen: list[str] = []
     folder = asyncio.run(scenario())
     assert "".join(seen).strip() == folder
+
+
+# -- a cap on visitors: "the room is full" beyond max_visitors kernels -----------------------
+
+
+def test_room_is_full_at_max_visitors_and_pool_kernels_do_not_count(tmp_path, monkeypatch):
+    manager = VisitorKernelManager(visitor_root=str(tmp_path), root_dir=str(tmp_path))
+    assert manager.max_visitors == 30  # the documented default (voila.json sets it too)
+    manager.max_visitors = 2
+    running = ["a"]
+    monkeypatch.setattr(manager, "list_kernel_ids", lambda: list(running))
+    monkeypatch.setattr(manager, "_waiting_in_pool", lambda: {"pooled"})
+    assert not manager.room_full()
+    running.append("pooled")  # a pre-heated kernel nobody has taken yet: a free seat
+    assert manager.visitors() == 1
+    assert not manager.room_full()
+    manager._starting = 1  # a kernel on its way for a visitor already takes a seat
+    assert manager.visitors() == 2
+    assert manager.room_full()
+    manager._starting = 0
+    running.append("b")
+    assert manager.room_full()
+    manager.max_visitors = 0  # no limit
+    assert not manager.room_full()
+
+
+def test_the_visitor_kernel_is_marked_for_the_lessons(tmp_path, monkeypatch):
+    """The kernel's environment says it serves a visitor (the privacy note uses it)."""
+    from tutorial.store.files import VISITOR_ENV
+
+    seen = {}
+
+    async def fake_start(self, *args, env=None, **kwargs):
+        seen.update(env)
+        return "k1"
+
+    monkeypatch.setattr(
+        "jupyter_server.services.kernels.kernelmanager.AsyncMappingKernelManager.start_kernel",
+        fake_start,
+    )
+    manager = VisitorKernelManager(visitor_root=str(tmp_path), root_dir=str(tmp_path))
+    assert asyncio.run(manager.start_kernel(kernel_name="python3")) == "k1"
+    assert seen[VISITOR_ENV] == "1"
+    assert manager.visitors() == 0  # nothing is starting any more (the fake kept no kernel)
+
+
+def test_a_visitor_beyond_the_cap_gets_a_clear_503_page(tmp_path):
+    """The page handler answers 503 "The room is full" instead of starting a kernel."""
+    import urllib.error
+    import urllib.request
+
+    from tornado.httpserver import HTTPServer
+    from tornado.ioloop import IOLoop
+    from tornado.netutil import bind_sockets
+    from tornado.web import Application, RequestHandler
+
+    from tutorial.site.present import _LimitsVisitors
+
+    class Lesson(RequestHandler):
+        @property
+        def kernel_manager(self):
+            return self.settings["kernel_manager"]
+
+        async def get(self, path=None):
+            self.settings["kernel_manager"].started += 1
+            self.write("the lesson")
+
+    class Manager:
+        max_visitors = 3
+        started = 0
+        full = False
+
+        def room_full(self):
+            return self.full
+
+    manager = Manager()
+    handler = type("PresentingLesson", (_LimitsVisitors, Lesson), {})
+
+    async def scenario():
+        app = Application([(r"/(.*)", handler)], kernel_manager=manager)
+        server = HTTPServer(app)
+        sockets = bind_sockets(0, "127.0.0.1")
+        server.add_sockets(sockets)
+        url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/lesson.ipynb"
+        loop = IOLoop.current()
+
+        def fetch():
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    return response.status, dict(response.headers), response.read().decode()
+            except urllib.error.HTTPError as err:
+                return err.code, dict(err.headers), err.read().decode()
+
+        first = await loop.run_in_executor(None, fetch)
+        manager.full = True
+        second = await loop.run_in_executor(None, fetch)
+        server.stop()
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first[0] == 200
+    assert first[2] == "the lesson"
+    status, headers, page = second
+    assert status == 503
+    assert headers["Retry-After"] == "60"
+    assert "The room is full" in page
+    assert "3 visitors at once" in page
+    assert "Try again in a minute" in page
+    assert manager.started == 1  # the second visitor started nothing
+
+
+def test_room_full_page_is_translated(monkeypatch):
+    from tutorial.content import i18n
+    from tutorial.site.present import room_full_page
+
+    before = i18n.get_language()
+    try:
+        i18n.set_language("zh-Hans")
+        page = room_full_page(5)
+        assert 'lang="zh-Hans"' in page
+        assert "房间已满" in page
+        assert "5 位访客" in page
+    finally:
+        i18n.set_language(before)

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from helpers import strings
 
 import tutorial
 from tutorial import load_points, load_routine, load_safety
@@ -26,23 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 
 
-def _strings(value: object):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
 def data_texts():
     """``(file, text)`` for every string value in the package data."""
     folder = resources.files("tutorial").joinpath("data")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
-            for text in _strings(tomllib.loads(entry.read_text("utf-8"))):
+            for text in strings(tomllib.loads(entry.read_text("utf-8"))):
                 yield entry.name, text
 
 

@@ -14,8 +14,9 @@ import ipywidgets as widgets
 import nbformat
 import pytest
 
-from tutorial.content.model import Routine, RoutineError, Step
+from tutorial.content.model import Routine, RoutineError
 from tutorial.content.practice import load_quiz_settings
+from tutorial.content.testing import seconds_routine
 from tutorial.site import build, export, kernel
 from tutorial.widgets.timer import StepTimer
 
@@ -40,21 +41,13 @@ def _close_timers():
 
 
 def short_routine(*seconds: float) -> Routine:
-    return Routine(
+    return seconds_routine(
+        *seconds,
         title="Test <routine>",
-        steps=tuple(
-            Step(
-                id=f"s{i}",
-                title=f"Step {i}",
-                technique="Press",
-                instructions="Press & hold",
-                min_seconds=1,
-                max_seconds=10,
-                default_seconds=s,
-                points=("BL40",) if i == 0 else (),
-            )
-            for i, s in enumerate(seconds)
-        ),
+        instructions="Press & hold",
+        min_seconds=1,
+        max_seconds=10,
+        points=[("BL40",)],
     )
 
 

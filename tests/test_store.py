@@ -552,6 +552,22 @@ def test_import_of_a_missing_or_non_json_file_is_a_clear_error(tmp_path):
         import_progress(tmp_path / "x.json", store=store)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.timeout(30)  # a plain read of a FIFO waits for a writer forever
+def test_import_refuses_a_fifo_without_reading_it(tmp_path):
+    """The file is read through read_limited_bytes (a FIFO, a device such as /dev/zero,
+    a folder are refused before any byte is read)."""
+    store = Store(tmp_path / DB_NAME)
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(RoutineError, match="not a regular file") as info:
+        import_progress(fifo, store=store)
+    assert info.value.field == "(file)"
+    assert str(fifo) in str(info.value)
+    assert "Fix:" in str(info.value)
+    assert store.answers() == []
+
+
 # -- deleting everything ---------------------------------------------------------------------
 
 

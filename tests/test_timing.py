@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tutorial import load_routine
-from tutorial.content.model import Routine, Step
+from tutorial.content.testing import seconds_routine as make_routine
 from tutorial.content.timing import (
     OUTCOMES,
     STATUSES,
@@ -17,22 +17,6 @@ from tutorial.content.timing import (
     build_plan,
     load_timer_settings,
 )
-
-
-def make_routine(*seconds: float) -> Routine:
-    steps = tuple(
-        Step(
-            id=f"s{i}",
-            title=f"Step {i}",
-            technique="Press",
-            instructions="Press.",
-            min_seconds=0.001,
-            max_seconds=3600,
-            default_seconds=s,
-        )
-        for i, s in enumerate(seconds)
-    )
-    return Routine(title="Test", steps=steps)
 
 
 class FakeClock:

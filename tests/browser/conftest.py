@@ -43,8 +43,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+#: Seconds a server may take to answer: about 3 s on an idle 2-core machine, over a minute on
+#: one shared by several test runs.
+SERVER_START_SECONDS = 180
+
+
 def _wait_http(url: str, ok: Callable[[int], bool], proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
@@ -59,14 +64,20 @@ def _wait_http(url: str, ok: Callable[[int], bool], proc: subprocess.Popen, log:
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError(f"server at {url} not ready after 60 s:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(
+        f"server at {url} not ready after {SERVER_START_SECONDS} s:\n{log.read_text()[-3000:]}"
+    )
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
+def _stop(*procs: subprocess.Popen) -> None:
+    """Stop servers: all are asked at once, so their shutdowns (kernels) overlap."""
+    running = [proc for proc in procs if proc.poll() is None]
+    for proc in running:
         proc.terminate()
+    deadline = time.monotonic() + 10
+    for proc in running:
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -98,13 +109,23 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def server_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private Jupyter home (config, runtime, settings, data) for the servers."""
-    return tmp_path_factory.mktemp("jupyter-home")
+def server_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A private Jupyter home (config, runtime, settings, data) for the servers.
+
+    Every server started in the session is stopped when this fixture ends (after all the
+    servers' fixtures), all at once: a Jupyter or Voila server can take seconds to stop.
+    """
+    yield tmp_path_factory.mktemp("jupyter-home")
+    _stop(*_SERVERS)
+    _SERVERS.clear()
+
+
+#: Server processes of the session, stopped together at its end (``server_home``).
+_SERVERS: list[subprocess.Popen] = []
 
 
 @pytest.fixture(scope="session")
-def lab_server(tmp_path_factory: pytest.TempPathFactory, server_home: Path) -> Iterator[Server]:
+def lab_server(tmp_path_factory: pytest.TempPathFactory, server_home: Path) -> Server:
     """JupyterLab on 127.0.0.1, serving a temporary copy of ``notebooks/``."""
     root = tmp_path_factory.mktemp("lab-root")
     for notebook in (REPO / "notebooks").glob("*.ipynb"):
@@ -128,23 +149,20 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory, server_home: Path) -> I
         proc = subprocess.Popen(
             cmd, env=_server_env(server_home), stdout=out, stderr=subprocess.STDOUT, cwd=root
         )
+    _SERVERS.append(proc)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_http(f"{url}api/status", lambda code: code == 200, proc, log)
-        yield Server(url=url, root=root, process=proc, log=log)
-    finally:
-        _stop(proc)
+    _wait_http(f"{url}api/status", lambda code: code == 200, proc, log)
+    return Server(url=url, root=root, process=proc, log=log)
 
 
 @pytest.fixture(scope="session")
 def voila_server(
     tmp_path_factory: pytest.TempPathFactory, server_home: Path
-) -> Iterator[Callable[[str | Path], str]]:
+) -> Callable[[str | Path], str]:
     """Factory: ``voila_server(notebook) -> url`` serving that notebook in Voila.
 
     ``notebook`` is a path, or a name in ``notebooks/``. Servers stop at session end.
     """
-    procs: list[subprocess.Popen] = []
 
     def start(notebook: str | Path) -> str:
         path = Path(notebook)
@@ -169,15 +187,13 @@ def voila_server(
                 stderr=subprocess.STDOUT,
                 cwd=path.parent,
             )
-        procs.append(proc)
+        _SERVERS.append(proc)
         url = f"http://127.0.0.1:{port}/"
         # Voila answers /api/status with a redirect; probe the page itself.
         _wait_http(url, lambda code: code == 200, proc, log)
         return url
 
-    yield start
-    for proc in procs:
-        _stop(proc)
+    return start
 
 
 @dataclass
@@ -200,10 +216,9 @@ class PresentServer(Server):
 @pytest.fixture(scope="session")
 def present_server(
     tmp_path_factory: pytest.TempPathFactory, server_home: Path
-) -> Iterator[Callable[..., PresentServer]]:
+) -> Callable[..., PresentServer]:
     """Factory: ``present_server(root, *options)`` runs ``make present``'s server (the
     repository's ``voila.json`` through ``python -m tutorial.site.present``) on ``root``."""
-    servers: list[PresentServer] = []
 
     def start(root: Path, *options: str) -> PresentServer:
         port = _free_port()
@@ -227,13 +242,68 @@ def present_server(
             )
         url = f"http://127.0.0.1:{port}/"
         server = PresentServer(url, root, proc, log, visitor_root)
-        servers.append(server)
+        _SERVERS.append(proc)
         _wait_http(url, lambda code: code == 200, proc, log)
         return server
 
-    yield start
-    for server in servers:
-        _stop(server.process)
+    return start
+
+
+@dataclass
+class SiteBuild:
+    """The static site (``make site``), building in the background; ``path()`` waits for it."""
+
+    out: Path
+    process: subprocess.Popen
+    log: Path
+
+    def path(self) -> Path:
+        try:
+            code = self.process.wait(timeout=1800)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            log = self.log.read_text()
+            raise RuntimeError(f"site build still running after 30 min:\n{log}") from None
+        if code != 0:
+            raise RuntimeError(f"site build failed ({code}):\n{self.log.read_text()[-3000:]}")
+        return self.out
+
+
+def _lower_priority() -> None:
+    os.nice(10)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site_build(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SiteBuild | None]:
+    """The static site, built once per session, started with the session's first test.
+
+    It runs as ``python -m tutorial.site`` (the code of ``make site``) in a process of lower
+    priority, so it uses the CPU the browser tests leave idle (pages loading, timers
+    running, kernels being culled) and is ready when ``test_site_browser.py`` needs it.
+    None when the session has no test of the site.
+    """
+    if not any(item.path.name == "test_site_browser.py" for item in request.session.items):
+        yield None
+        return
+    folder = tmp_path_factory.mktemp("static")
+    log = folder / "build.log"
+    cmd = [
+        sys.executable,
+        "-m",
+        "tutorial.site",
+        "--out",
+        str(folder / "site"),
+        "--notebooks",
+        str(REPO / "notebooks"),
+    ]
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, cwd=folder, preexec_fn=_lower_priority
+        )
+    yield SiteBuild(folder / "site", proc, log)
+    _stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -290,9 +360,7 @@ def browser_without_cjk(playwright_session, tmp_path_factory) -> Iterator[object
 
 
 @pytest.fixture(scope="session")
-def voila_tree(
-    tmp_path_factory: pytest.TempPathFactory, server_home: Path
-) -> Iterator[Callable[[str], str]]:
+def voila_tree(tmp_path_factory: pytest.TempPathFactory, server_home: Path) -> Callable[[str], str]:
     """``voila_tree(name) -> url``: one Voila serving every lesson (as ``make present`` does).
 
     Lessons are rendered from a temporary copy of ``notebooks/``; ``make present``'s
@@ -317,12 +385,10 @@ def voila_tree(
         proc = subprocess.Popen(
             cmd, env=_server_env(server_home), stdout=out, stderr=subprocess.STDOUT, cwd=root
         )
+    _SERVERS.append(proc)
     url = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_http(url, lambda code: code == 200, proc, log)
-        yield lambda name: f"{url}voila/render/{name}"
-    finally:
-        _stop(proc)
+    _wait_http(url, lambda code: code == 200, proc, log)
+    return lambda name: f"{url}voila/render/{name}"
 
 
 _AXE_JS = None

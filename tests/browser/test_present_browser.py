@@ -6,6 +6,7 @@ repository's ``voila.json``), with a short idle timeout so that culling shows wi
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -16,12 +17,13 @@ pytestmark = pytest.mark.browser
 # seconds; voila.json uses 600. Above the time a page takes to load and connect (a kernel
 # nobody has connected to yet is idle too), even on a busy 2-core machine.
 IDLE_TIMEOUT = 45
+SHOTS = os.environ.get("CCT_SCREENSHOTS")  # a folder: save screenshots there (for review)
 
 _VISIT = [
     "import os\nimport ipywidgets\n",
     "ipywidgets.Label('home: ' + os.path.basename(os.environ['CALF_TUTORIAL_HOME']))",
 ]
-_LAB = ["import tutorial\n", "tutorial.TimingLab()"]
+_LAB = ["import tutorial\n", "tutorial.TimingLab()", "tutorial.privacy_note()"]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,10 @@ def _wait_until(condition, timeout: float) -> bool:
 @pytest.mark.timeout(900)  # 20 page loads on 2 cores: minutes when the machine is shared
 def test_twenty_visits_leave_no_kernel_behind(server, browser):
     """Ten pages closed normally release their kernel at once; ten whose tab just dies
-    (no unload event) are culled once idle."""
+    (no unload event) are culled once idle.
+
+    The tabs that die come first, so that their idle time runs while the other ten visit.
+    """
     homes = set()
     for batch in range(4):
         context = browser.new_context()
@@ -60,10 +65,10 @@ def test_twenty_visits_leave_no_kernel_behind(server, browser):
             label.wait_for(timeout=120_000)
             homes.add(label.inner_text())
         assert len(server.visitor_dirs()) >= 5
-        if batch % 2 == 0:
+        if batch >= 2:
             for page in pages:
                 page.close(run_before_unload=True)  # the page's own goodbye
-        context.close()  # the rest: the tab is gone without a word
+        context.close()  # batches 0-1: the tab is gone without a word
     assert len(homes) == 20  # every visitor had a folder of their own
     assert _wait_until(lambda: not server.visitor_dirs(), IDLE_TIMEOUT + 30), server.visitor_dirs()
     assert _wait_until(lambda: not server.kernel_processes(), 15), server.kernel_processes()
@@ -119,6 +124,12 @@ def test_a_visitor_cannot_read_or_change_another_visitors_files(server, browser)
         assert (server.root / "shared.toml").read_text() == "not for visitors"
         text = _use_file_box(page_a, "my-routine.toml", "Load", "Loaded")
         assert "Visitor A's routine" in text
+        # the privacy note tells a visitor where their data is without a server path
+        note = page_a.locator(".calf-privacy-note").inner_text()
+        assert "private folder" in note
+        assert "this visit only" in note
+        assert str(server.visitor_root) not in note
+        assert "visitor-" not in note
     finally:
         for page in (page_a, page_b):
             page.close(run_before_unload=True)
@@ -126,3 +137,33 @@ def test_a_visitor_cannot_read_or_change_another_visitors_files(server, browser)
             context.close()
     # the visitors' files go with their visit
     assert _wait_until(lambda: not any(Path(d).exists() for d in dirs), 20)
+
+
+def test_a_visitor_beyond_the_cap_is_told_the_room_is_full(
+    present_server, make_notebook, tmp_path, browser
+):
+    """With ``max_visitors=1`` a second visitor gets "The room is full" (HTTP 503) and no
+    kernel; once the first page closes, the second visitor gets the lesson."""
+    make_notebook(tmp_path, "visit.ipynb", _VISIT)
+    small = present_server(tmp_path, "--VisitorKernelManager.max_visitors=1")
+    url = f"{small.url}voila/render/visit.ipynb"
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        first, second = context.new_page(), context.new_page()
+        first.goto(url, timeout=120_000)
+        first.locator(".widget-label", has_text="home: ").wait_for(timeout=120_000)
+        response = second.goto(url, timeout=60_000)
+        assert response.status == 503
+        assert response.headers["retry-after"] == "60"
+        second.get_by_role("heading", name="The room is full").wait_for(timeout=10_000)
+        assert "Try again in a minute" in second.locator("body").inner_text()
+        if SHOTS:
+            second.screenshot(path=str(Path(SHOTS) / "room-full-phone.png"))
+        assert len(small.visitor_dirs()) == 1  # the second visitor started no kernel
+        first.close(run_before_unload=True)
+        assert _wait_until(lambda: not small.visitor_dirs(), 30)
+        response = second.goto(url, timeout=120_000)
+        assert response.status == 200
+        second.locator(".widget-label", has_text="home: ").wait_for(timeout=120_000)
+    finally:
+        context.close()

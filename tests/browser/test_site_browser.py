@@ -1,7 +1,8 @@
 """The static site in real Chromium, with every request outside the site blocked.
 
-The site is built once per session (``build_site`` into a temporary folder, the same code as
-``make site``) and opened both from disk (file://) and from a local static server
+The site is built once per session (``python -m tutorial.site`` into a temporary folder, the
+code of ``make site``, started in the background with the session: ``site_build`` in
+``conftest.py``) and opened both from disk (file://) and from a local static server
 (``http.server`` on 127.0.0.1). A one-file timer page of a 3-step routine with 1-2 s steps
 (``StepTimer.save_html``) is added to the folder for the timer run.
 """
@@ -19,10 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tutorial.content.model import Routine, Step
+from tutorial.content.testing import seconds_routine
 from tutorial.widgets.calculator import validate_length
-
-REPO = Path(__file__).resolve().parents[2]
 
 PAGES = [
     "index.html",
@@ -54,27 +53,23 @@ MOUNTED = """() => [...document.querySelectorAll('.cs-widget[data-widget]')]
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The built site, plus test-timer.html: a 3-step routine of 1-2 s steps."""
-    from tutorial.site import build_site
+def site(site_build) -> Path:
+    """The built site (``site_build``: built in the background from the session's start),
+    plus test-timer.html: a 3-step routine of 1-2 s steps."""
     from tutorial.widgets.timer import StepTimer
 
-    out = tmp_path_factory.mktemp("static") / "site"
-    build_site(out, REPO / "notebooks")
-    steps = tuple(
-        Step(
-            id=f"t{i}",
-            title=f"Test step {i + 1}",
-            technique="Press",
-            instructions="Press gently.",
-            min_seconds=1,
-            max_seconds=2,
-            default_seconds=s,
-            points=(code,),
-        )
-        for i, (s, code) in enumerate(((1, "BL40"), (2, "GB34"), (1, "ST36")))
+    out = site_build.path()
+    routine = seconds_routine(
+        1,
+        2,
+        1,
+        title="Short test routine",
+        instructions="Press gently.",
+        min_seconds=1,
+        max_seconds=2,
+        points=[("BL40",), ("GB34",), ("ST36",)],
     )
-    timer = StepTimer(Routine(title="Short test routine", steps=steps), sound=True)
+    timer = StepTimer(routine, sound=True)
     timer.save_html(out / "test-timer.html")
     timer.close()
     return out
@@ -237,7 +232,7 @@ def test_timer_runs_a_short_routine_and_keeps_the_session(offline):
     )
     page.get_by_role("button", name="Start", exact=True).click()
     page.wait_for_function("() => window.steps.some(s => s.index === 1)", timeout=5_000)
-    assert page.get_by_test_id("step-title").inner_text() == "Test step 2"
+    assert page.get_by_test_id("step-title").inner_text() == "Step 2"
     page.get_by_role("button", name="Back", exact=True).click()  # step 1 again, by hand
     page.wait_for_function(
         "() => document.querySelector('[data-testid=step-timer]').dataset.status === 'finished'",
@@ -261,7 +256,7 @@ def test_timer_runs_a_short_routine_and_keeps_the_session(offline):
     session = stored["sessions"][-1]
     assert session["variant"] == "custom"  # named as tutorial.store.practicelog names it
     assert session["legs"] == "one"
-    assert [s["id"] for s in session["steps"]] == ["t0", "t1", "t0", "t1", "t2"]
+    assert [s["id"] for s in session["steps"]] == ["s0", "s1", "s0", "s1", "s2"]
     assert session["steps"][-1]["planned_s"] == 1
     assert session["steps"][-1]["actual_s"] == pytest.approx(1, abs=0.05)
     # the timer's own switch (no page-level one): the quick plan, every step at its

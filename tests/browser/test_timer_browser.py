@@ -16,6 +16,7 @@ import pytest
 
 from tutorial import save_routine
 from tutorial.content.model import Routine, Step
+from tutorial.content.testing import seconds_routine
 
 pytestmark = pytest.mark.browser
 
@@ -530,19 +531,8 @@ def test_timer_works_with_no_python_behind_the_page(browser, tmp_path):
 
     from tutorial.widgets.timer import StepTimer
 
-    steps = tuple(
-        Step(
-            id=f"s{i}",
-            title=f"Step {i}",
-            technique="Press",
-            instructions="Press.",
-            min_seconds=0.4,
-            max_seconds=2,
-            default_seconds=1,
-        )
-        for i in range(2)
-    )
-    timer = StepTimer(Routine(title="Static", steps=steps), pictures=False)
+    routine = seconds_routine(1, 1, title="Static", min_seconds=0.4, max_seconds=2)
+    timer = StepTimer(routine, pictures=False)
     state = {k: v for k, v in timer.get_state().items() if not k.startswith("_")}
     timer.close()
     static = Path(__file__).resolve().parents[2] / "tutorial" / "static"
@@ -585,7 +575,7 @@ def test_timer_works_with_no_python_behind_the_page(browser, tmp_path):
         )
         said = page.evaluate("window.__said")
         assert len(said) == page.evaluate("window.__changes") == 3  # start, step 2, the end
-        assert said[0].startswith("Step 1 / 2: Step 0.")
+        assert said[0].startswith("Step 1 / 2: Step 1.")  # seconds_routine: "Step 1", "Step 2"
         summary = timer_el.get_by_test_id("timer-summary")
         assert summary.is_visible()
         assert "Planned 0:01" in summary.inner_text()

@@ -417,7 +417,7 @@ def draw_planned_vs_actual(
         ax.text(
             0.5,
             0.5,
-            _("No steps timed yet: press Start in the timer,\nthen run this cell again."),
+            _("No steps timed yet."),  # "run this cell again" is in the lesson (JupyterLab only)
             transform=ax.transAxes,
             ha="center",
             va="center",

@@ -299,22 +299,6 @@ def _timer_state(
         timer.close()
 
 
-def _routine_summary(routine: Routine) -> dict[str, Any]:
-    return {
-        "title": routine.title,
-        "steps": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "min_seconds": s.min_seconds,
-                "max_seconds": s.max_seconds,
-                "default_seconds": s.default_seconds,
-            }
-            for s in routine.steps
-        ],
-    }
-
-
 def timer_configs(description: Mapping[str, Any], write: WriteFile | None = None) -> dict[str, Any]:
     """The StepTimer state for the routine of a described timer, and what a page records.
 
@@ -325,7 +309,7 @@ def timer_configs(description: Mapping[str, Any], write: WriteFile | None = None
     ``routines`` and ``store_variants`` are what a finished run is recorded with, per
     variant, named as :mod:`tutorial.store.practicelog` names them.
     """
-    from ..store.practicelog import _variant
+    from ..store.practicelog import _variant, routine_snapshot
 
     routine = routine_from_dict(description["routine"], source="<timer>")
     state = _timer_state(
@@ -340,7 +324,7 @@ def timer_configs(description: Mapping[str, Any], write: WriteFile | None = None
     variant = description.get("variant", "default")
     return {
         "state": state,
-        "routines": {v: _routine_summary(r) for v, r in varied.items()},
+        "routines": {v: routine_snapshot(r) for v, r in varied.items()},
         "store_variants": {v: _variant(r) for v, r in varied.items()},
         "variant": variant if variant in VARIANTS else "default",
         "legs": description.get("legs", "one"),

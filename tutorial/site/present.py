@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import html
 import inspect
 import os
 import shutil
@@ -24,13 +25,39 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Unicode, default
+from traitlets import Int, Unicode, default
 from voila.app import Voila
 from voila.handler import VoilaHandler
 
-from ..store.files import DATA_DIR_ENV
+from ..content.i18n import html_lang
+from ..content.loader import read_data_toml
+from ..store.files import DATA_DIR_ENV, VISITOR_ENV
 
-__all__ = ["PresentingVoila", "VisitorKernelManager", "main"]
+__all__ = ["PresentingVoila", "VisitorKernelManager", "main", "room_full_page"]
+
+_ROOM_FULL_HTML = """<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title></head>
+<body style="font-family: sans-serif; max-width: 36em; margin: 4em auto; padding: 0 1em;
+             line-height: 1.5; font-size: 1.25rem">
+<h1>{title}</h1>
+<p>{text}</p>
+<p>{meanwhile}</p>
+</body></html>
+"""
+
+
+def room_full_page(limit: int) -> str:
+    """The page a visitor beyond :attr:`VisitorKernelManager.max_visitors` gets (HTTP 503),
+    in the server's language (``data/present.toml``)."""
+    texts = read_data_toml("present.toml")["room_full"]  # in the current language
+    return _ROOM_FULL_HTML.format(
+        lang=html_lang(),
+        title=html.escape(texts["title"]),
+        text=html.escape(texts["text"].format(limit=limit)),
+        meanwhile=html.escape(texts["meanwhile"]),
+    )
 
 
 class VisitorKernelManager(AsyncMappingKernelManager):
@@ -47,6 +74,16 @@ class VisitorKernelManager(AsyncMappingKernelManager):
         help="Folder for the visitors' private data folders (default: a new temporary folder).",
     )
 
+    max_visitors = Int(
+        30,
+        config=True,
+        help=(
+            "Most visitors' pages (kernels) at once; 0 means no limit. Each page costs a kernel "
+            "(about 120 MB and a share of the CPU), so one more visitor beyond this gets the "
+            "page 'The room is full, try again in a minute' (HTTP 503) instead of a kernel."
+        ),
+    )
+
     @default("visitor_root")
     def _default_visitor_root(self) -> str:
         root = tempfile.mkdtemp(prefix="calf-visitors-")
@@ -56,6 +93,16 @@ class VisitorKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._visitor_dirs: dict[str, str] = {}
+        self._starting = 0
+
+    def visitors(self) -> int:
+        """Kernels that serve a visitor or are starting for one (pre-heated kernels still
+        waiting in Voila's pool do not count)."""
+        return self._starting + len(set(self.list_kernel_ids()) - self._waiting_in_pool())
+
+    def room_full(self) -> bool:
+        """True when a new visitor would go beyond :attr:`max_visitors`."""
+        return self.max_visitors > 0 and self.visitors() >= self.max_visitors
 
     async def start_kernel(self, *args: Any, env: dict[str, str] | None = None, **kwargs: Any):
         """Start a kernel whose ``$CALF_TUTORIAL_HOME`` is a new private folder."""
@@ -64,11 +111,15 @@ class VisitorKernelManager(AsyncMappingKernelManager):
         folder = tempfile.mkdtemp(prefix="visitor-", dir=root)  # mode 0700
         env = dict(os.environ if env is None else env)
         env[DATA_DIR_ENV] = folder
+        env[VISITOR_ENV] = "1"
+        self._starting += 1
         try:
             kernel_id = await super().start_kernel(*args, env=env, **kwargs)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+        finally:
+            self._starting -= 1
         self._visitor_dirs[kernel_id] = folder
         return kernel_id
 
@@ -126,8 +177,26 @@ class _SetsXsrfCookie:
         self.xsrf_token  # noqa: B018 - the property sets the cookie
 
 
+class _LimitsVisitors:
+    """Page handler mixin: beyond ``max_visitors`` kernels, answer 503 with
+    :func:`room_full_page` instead of starting one more kernel."""
+
+    async def get(self, *args: Any, **kwargs: Any) -> None:
+        manager = self.kernel_manager  # type: ignore[attr-defined]
+        room_full = getattr(manager, "room_full", None)
+        if room_full is not None and room_full():
+            self.set_status(503)  # type: ignore[attr-defined]
+            self.set_header("Retry-After", "60")  # type: ignore[attr-defined]
+            self.set_header("Content-Type", "text/html; charset=utf-8")  # type: ignore[attr-defined]
+            self.set_header("Cache-Control", "no-store")  # type: ignore[attr-defined]
+            self.finish(room_full_page(manager.max_visitors))  # type: ignore[attr-defined]
+            return
+        await super().get(*args, **kwargs)  # type: ignore[misc]
+
+
 class PresentingVoila(Voila):
-    """Voila whose pages release their kernel when closed (see :class:`_SetsXsrfCookie`)."""
+    """Voila whose pages release their kernel when closed (see :class:`_SetsXsrfCookie`)
+    and that turns visitors away beyond ``max_visitors`` kernels (:class:`_LimitsVisitors`)."""
 
     name = "voila"
 
@@ -136,7 +205,8 @@ class PresentingVoila(Voila):
         for handler in super().init_handlers():
             cls = handler[1] if len(handler) > 1 else None
             if isinstance(cls, type) and issubclass(cls, VoilaHandler):
-                patched = type(f"Presenting{cls.__name__}", (_SetsXsrfCookie, cls), {})
+                mixins = (_LimitsVisitors, _SetsXsrfCookie, cls)
+                patched = type(f"Presenting{cls.__name__}", mixins, {})
                 handler = (handler[0], patched, *handler[2:])
             handlers.append(handler)
         return handlers

@@ -41,7 +41,7 @@ from typing import Any
 
 from ..content.i18n import N_, _, format_decimal, ngettext
 from ..content.model import RoutineError
-from .files import DATA_DIR_ENV, atomic_write_text, user_data_dir
+from .files import DATA_DIR_ENV, atomic_write_text, read_limited_bytes, user_data_dir
 
 __all__ = [
     "DB_NAME",
@@ -1009,23 +1009,19 @@ def import_progress(path: str | os.PathLike[str], *, store: Store | None = None)
 def _read_json(path: Path) -> dict[str, Any]:
     fix = _("Fix: export the file again from the site (or export_progress()) and retry.")
     try:
-        size = path.stat().st_size
-        if size > _MAX_IMPORT_BYTES:
-            raise RoutineError(
-                _("the file is {size} bytes, too big for a progress file. {fix}").format(
-                    size=format_decimal(size, 0), fix=fix
-                ),
-                source=str(path),
-                field="(file)",
-            )
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise RoutineError(
-            _("no such file. Fix: check the name and the folder."),
-            source=str(path),
-            field="(file)",
-        ) from err
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        # a regular file under the limit only: a FIFO, /dev/zero or a growing file is
+        # refused at once, without reading it
+        data = read_limited_bytes(path, limit=_MAX_IMPORT_BYTES, source=str(path))
+    except RoutineError as err:
+        if not os.path.lexists(path):
+            reason = _("no such file. Fix: check the name and the folder.")
+        else:
+            # Translators: a reason the file cannot be read, then what to do about it.
+            reason = _("{reason}. {fix}").format(reason=err.reason, fix=fix)
+        raise RoutineError(reason, source=str(path), field="(file)") from None
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise RoutineError(
             _("cannot read it as JSON ({reason}). {fix}").format(reason=err, fix=fix),
             source=str(path),

@@ -25,15 +25,20 @@ __all__ = [
     "DATA_DIR_ENV",
     "FILE_NAME_PATTERN",
     "STALE_TEMP_SECONDS",
+    "VISITOR_ENV",
     "atomic_write_bytes",
     "atomic_write_text",
     "read_limited_bytes",
     "user_data_dir",
     "user_file",
+    "visitor_kernel",
 ]
 
 #: Environment variable that moves every file the tutorial saves (routines, progress, logs).
 DATA_DIR_ENV = "CALF_TUTORIAL_HOME"
+#: Set (to "1") by the presenting server for a visitor's kernel, whose data folder is private
+#: to that visit and deleted with it (``tutorial.site.present.VisitorKernelManager``).
+VISITOR_ENV = "CALF_TUTORIAL_VISITOR"
 
 #: A file name typed into a file box: letters, digits, ``.``, ``_``, ``-`` and spaces,
 #: 1-80 characters, not starting with a dot or a space. No folders, no ``..``.
@@ -44,6 +49,12 @@ _FILE_NAME = re.compile(FILE_NAME_PATTERN)
 #: counts as left by a killed process (a live save takes milliseconds).
 STALE_TEMP_SECONDS = 600.0
 _LOCKED_GRACE_SECONDS = 2.0
+
+
+def visitor_kernel() -> bool:
+    """True in a visitor's kernel on the presenting server (``make present``): the data
+    folder then belongs to this visit only and goes when it ends."""
+    return os.environ.get(VISITOR_ENV) == "1"
 
 
 def user_data_dir() -> Path:

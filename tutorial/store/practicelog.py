@@ -33,7 +33,7 @@ from ..content.i18n import _
 from ..content.loader import load_routine, read_data_toml
 from ..content.model import Routine
 from .db import Store, get_store, parse_time
-from .files import atomic_write_text
+from .files import atomic_write_text, visitor_kernel
 
 __all__ = [
     "SCHEDULES",
@@ -47,6 +47,7 @@ __all__ = [
     "privacy_note",
     "privacy_text",
     "record_timer_run",
+    "routine_snapshot",
     "session_from_history",
 ]
 
@@ -374,6 +375,25 @@ def practice_log(*, store: Store | None = None) -> PracticeLog:
 # -- recording a timer run -------------------------------------------------------------------
 
 
+def routine_snapshot(routine: Routine) -> dict[str, Any]:
+    """What a session keeps of its routine: the title and each step's id, title and
+    seconds (shortest, longest, default). The store, the site's pages and the report all
+    read this shape."""
+    return {
+        "title": routine.title,
+        "steps": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "min_seconds": s.min_seconds,
+                "max_seconds": s.max_seconds,
+                "default_seconds": s.default_seconds,
+            }
+            for s in routine.steps
+        ],
+    }
+
+
 def _variant(routine: Routine) -> str:
     builtin = load_routine()
     if [s.id for s in routine.steps] != [s.id for s in builtin.steps]:
@@ -436,19 +456,7 @@ def session_from_history(
         "id": str(uuid.uuid4()),
         "started_at": iso(started),
         "ended_at": iso(max(ended, started)),
-        "routine": {
-            "title": routine.title,
-            "steps": [
-                {
-                    "id": s.id,
-                    "title": s.title,
-                    "min_seconds": s.min_seconds,
-                    "max_seconds": s.max_seconds,
-                    "default_seconds": s.default_seconds,
-                }
-                for s in routine.steps
-            ],
-        },
+        "routine": routine_snapshot(routine),
         "variant": _variant(routine),
         "legs": legs,
         "steps": steps,
@@ -507,8 +515,12 @@ def privacy_text(*, store: Store | None = None, say_off: bool = True) -> list[st
     store = store or get_store()
     texts = load_log_settings()["privacy"]
     available = store.available
-    where = str(store.path) if store.path is not None else store._where()
-    lines = [texts["what"], texts["where"].format(path=where), texts["delete"]]
+    if visitor_kernel():  # a server path means nothing to a visitor, and is not theirs to see
+        where_line = texts["where_visitor"]
+    else:
+        where = str(store.path) if store.path is not None else store._where()
+        where_line = texts["where"].format(path=where)
+    lines = [texts["what"], where_line, texts["delete"]]
     if not available and say_off:
         lines.append(texts["off"].format(reason=store.problem))
     return lines
