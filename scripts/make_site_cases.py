@@ -8,8 +8,10 @@ settings change (``quiz.toml`` bands or intervals, the timer's state machine)::
 
     python scripts/make_site_cases.py
 
-Files: ``tests/cases/practice.json`` (scoring a click, Leitner boxes, the next point) and
-``tests/cases/timer_history.json`` (planned against actual time from the timer's messages).
+Files: ``tests/cases/practice.json`` (scoring a click, Leitner boxes, the next point),
+``tests/cases/timer_history.json`` (planned against actual time from the timer's messages)
+and ``tests/cases/photo_site.json`` (the photo overlay's file checks, the downscale size
+and scoring a click on a photo, ``site/static/photo-site.js``).
 """
 
 from __future__ import annotations
@@ -225,13 +227,172 @@ def timer_history_cases(seed: int = 11, count: int = 60) -> dict[str, Any]:
     }
 
 
+#: Sizes for the downscale rule: both orientations, square, on and around the limit, odd
+#: ratios where rounding up or down matters, panoramas.
+DOWNSCALE_SIZES = (
+    (4000, 3000),
+    (3000, 4000),
+    (4032, 3024),
+    (3024, 4032),
+    (2048, 2048),
+    (2049, 2049),
+    (2049, 2048),
+    (640, 480),
+    (12000, 9000),
+    (5001, 3333),
+    (3333, 5001),
+    (8191, 5461),
+    (2500, 2501),
+    (6000, 1000),
+    (1000, 6000),
+    (7000, 3),
+    (3, 7000),
+    (4096, 2731),
+)
+
+
+def _image_file(size, fmt="PNG", mode="RGB", **save) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new(mode, size, "white" if mode == "RGB" else 0).save(buffer, format=fmt, **save)
+    return buffer.getvalue()
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A valid 1-bit PNG of ``width`` x ``height`` (all black): tiny on disk, huge decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    row = b"\0" * (1 + (width + 7) // 8)
+    packer = zlib.compressobj(9)
+    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    )
+
+
+def photo_site_cases() -> dict[str, Any]:
+    """The photo overlay's file rules (tutorial.drawing.photoimage.read_photo), the downscale
+    size (tutorial.content.photofit.downscaled_size) and scoring a click on a photo
+    (score_photo_click), with the settings the site exports (tutorial.site.export.photo_data)."""
+    import base64
+
+    from tutorial.content.model import RoutineError
+    from tutorial.content.photofit import (
+        downscaled_size,
+        fit_frame,
+        photo_rules,
+        photo_template,
+        score_photo_click,
+    )
+    from tutorial.drawing.photoimage import demo_leg_photo, read_photo
+    from tutorial.site.export import photo_data
+
+    exported = photo_data()
+    limits = exported["limits"]
+    side = limits["max_side_px"]
+    jpeg = _image_file((600, 900), "JPEG", quality=80)
+    files: list[tuple[str, str, bytes | int]] = [
+        ("a JPEG photo", "leg.jpg", jpeg),
+        ("a big JPEG, shrunk", "big.jpg", _image_file((4000, 3000), "JPEG", quality=30)),
+        ("a PNG", "leg.png", _image_file((300, 400))),
+        ("a lossy WebP", "leg.webp", _image_file((500, 700), "WEBP", quality=50)),
+        ("a lossless WebP", "flat.webp", _image_file((640, 480), "WEBP", lossless=True)),
+        ("a WebP with alpha", "alpha.webp", _image_file((410, 330), "WEBP", mode="RGBA")),
+        ("a GIF", "leg.gif", _image_file((400, 300), "GIF", mode="L")),
+        ("a BMP", "leg.bmp", _image_file((300, 300), "BMP")),
+        ("an empty file", "empty.jpg", b""),
+        ("just over the size limit", "huge.jpg", limits["max_bytes"] + 1),
+        ("far over the size limit", "video.jpg", 25_300_000),
+        ("a text file", "notes.txt", b"Not a photo at all.\n" * 20),
+        ("a PDF", "handout.pdf", b"%PDF-1.4\n" + b"0" * 300),
+        ("a HEIC photo", "IMG_0001.HEIC", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 200),
+        ("a cut-off JPEG", "cut.jpg", _image_file((800, 1000), "JPEG", quality=90)[:3000]),
+        ("a decompression bomb (64.5 Mpx)", "bomb.png", _png_claiming(8600, 7500)),
+        ("a decompression bomb (400 Mpx)", "bomb400.png", _png_claiming(20000, 20000)),
+        ("a tiny picture", "icon.png", _image_file((150, 150))),
+        ("a thin panorama, too thin once shrunk", "pano.png", _image_file((6000, 500))),
+    ]
+    file_cases = []
+    for what, name, content in files:
+        data = b"\0" * content if isinstance(content, int) else content
+        try:
+            photo = read_photo(data, name)
+        except RoutineError as err:
+            key = err.key
+            message = str(err.reason)
+            if key == "heic":  # the browser's own advice (no Pillow, no kernel to restart)
+                message = exported["messages"]["heic"].format(name=name)
+            expected = {"key": key, "message": message}
+        else:
+            expected = {"key": "ok", "size": list(photo.size)}
+        file_cases.append(
+            {
+                "what": what,
+                "name": name,
+                "size": len(data),
+                "head": base64.b64encode(data[:4096]).decode("ascii"),
+                "decodes": expected["key"] not in ("heic", "truncated"),
+                "expected": expected,
+            }
+        )
+    scores = []
+    rules = {}
+    for view, leg in (("lateral", "right"), ("anterior", "left"), ("medial", "right")):
+        demo = demo_leg_photo(view, side=leg, rotate_deg=-11.0, scale=0.9, width_factor=1.1)
+        key = f"{view}/{leg}"
+        rules[key] = photo_rules(view, leg)
+        marks = {k: [round(u, 2), round(v, 2)] for k, (u, v) in demo.landmarks.items()}
+        template = photo_template(view, leg)
+        frame = fit_frame(template, marks, demo.size)
+        for code, (u, v) in sorted(demo.points.items()):
+            for du, dv in ((3.0, -2.0), (25.0, 31.0), (-70.0, 4.0)):
+                click = [round(u + du, 3), round(v + dv, 3)]
+                distance, true = score_photo_click(frame, template, code, *click)
+                scores.append(
+                    {
+                        "rules": key,
+                        "size": list(demo.size),
+                        "landmarks": marks,
+                        "code": code,
+                        "click": click,
+                        "distance": distance,
+                        "true": list(true),
+                    }
+                )
+    return {
+        "about": (
+            "The photo overlay in the static site (tutorial/site/static/photo-site.js) against "
+            "the package: read_photo's refusals and shrunk size per file, downscaled_size, "
+            "score_photo_click. Regenerate: python scripts/make_site_cases.py"
+        ),
+        "settings": {key: exported[key] for key in ("limits", "messages", "heif_brands")},
+        "downscale": [
+            {"size": [w, h], "expected": list(downscaled_size(w, h, side))}
+            for w, h in DOWNSCALE_SIZES
+        ],
+        "files": file_cases,
+        "rules": rules,
+        "scores": scores,
+    }
+
+
 def write_cases(folder: Path = CASES) -> list[Path]:
-    """Write both case files into ``folder``; returns their paths."""
+    """Write the case files into ``folder``; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in (
         ("practice.json", practice_cases()),
         ("timer_history.json", timer_history_cases()),
+        ("photo_site.json", photo_site_cases()),
     ):
         path = folder / name
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

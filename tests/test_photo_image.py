@@ -124,3 +124,33 @@ def test_heic_without_a_reader_gets_a_message_saying_how_to_convert():
 
 def test_heic_support_is_said_honestly_on_screen():
     assert "only if" in load_photo_settings()["text"]["formats"]
+
+
+@pytest.mark.parametrize(
+    "size", [(4000, 3000), (3333, 5001), (2049, 2048), (2500, 2501), (7000, 3), (8191, 5461)]
+)
+def test_the_downscale_size_is_pillows_thumbnail_rule(size):
+    """downscaled_size (which the static site's JavaScript repeats) is what Pillow's
+    thumbnail gives, and read_photo shrinks to it."""
+    from tutorial.content.photofit import downscaled_size
+
+    side = LIMITS["max_side_px"]
+    image = Image.new("1", size)
+    image.thumbnail((side, side))
+    assert downscaled_size(*size, side) == image.size
+
+
+def test_read_photo_shrinks_to_the_size_from_the_files_own_size():
+    from tutorial.content.photofit import downscaled_size
+
+    data = _image_bytes((5001, 3333), quality=40)
+    assert read_photo(data, "odd.jpg").size == downscaled_size(5001, 3333, 2048) == (2048, 1365)
+
+
+def test_the_smallest_side_comes_from_photo_toml(monkeypatch):
+    from tutorial.content import photofit
+
+    settings = photofit.load_photo_settings()
+    changed = {**settings, "limits": {**settings["limits"], "min_side_px": 700}}
+    monkeypatch.setattr("tutorial.drawing.photoimage.load_photo_settings", lambda: changed)
+    _refused(_image_bytes((600, 900)), "too_small")

@@ -359,3 +359,61 @@ def test_full_course_page_quotes_the_readme_quick_start():
     page = build._full_course_page(REPO / "README.md")
     assert "opens the lessons in JupyterLab" in page  # the `make lab` line
     assert "then open site/index.html" in page  # the `make site` line
+
+
+# -- the photo overlay without a kernel (issue 14 item 7) ------------------------------------
+
+
+def test_the_photo_case_file_matches_what_python_says_now():
+    hint = "stale case file: run `python scripts/make_site_cases.py`"
+    cases = json.loads((CASES / "photo_site.json").read_text(encoding="utf-8"))
+    assert cases == json.loads(json.dumps(make_site_cases.photo_site_cases())), hint
+    keys = {c["expected"]["key"] for c in cases["files"]}
+    assert keys == {"ok", "empty", "too_big", "not_image", "heic", "truncated", "bomb", "too_small"}
+
+
+def test_a_photo_overlay_becomes_the_in_browser_overlay_with_its_view_and_leg(tmp_path):
+    from tutorial.widgets.photo import PhotoOverlay
+
+    overlay = PhotoOverlay(view="anterior", side="left", reopen=False, practice_path=None)
+    described = {overlay.model_id: kernel.describe(overlay)}
+    assert described[overlay.model_id]["kind"] == "photo"  # not a box of its parts
+    page = _page(tmp_path, [_widget_output(overlay.model_id)], described)
+    body = page.body()
+    assert 'data-widget="photo"' in body
+    assert "never to a website" not in body  # the notebook's privacy words (Python) stay out
+    config = json.loads(re.search(r'id="cs-config-1">(.*?)</script>', page.configs[0]).group(1))
+    assert config == {"kind": "photo", "view": "anterior", "side": "left"}
+    assert page.uses == {"photo"}
+    overlay.close()
+
+
+def test_photo_export_is_the_widgets_own_state_and_photo_toml(monkeypatch):
+    from tutorial.content.photofit import load_photo_settings
+    from tutorial.widgets.photo import browser_state
+
+    settings = load_photo_settings()
+    data = export.photo_data()
+    views = ("anterior", "lateral", "posterior", "medial")
+    assert set(data["states"]) == {f"{v}/{s}" for v in views for s in ("right", "left")}
+    state = data["states"]["medial/left"]
+    assert state["rules"] == browser_state("medial", "left")["rules"]
+    assert state["orientation"] == "Left leg, inner side, knee at {knee_at}"
+    assert data["limits"]["max_side_px"] == settings["limits"]["max_side_px"]
+    assert data["messages"]["not_image"] == settings["messages"]["not_image"]
+    assert data["messages"]["heic"] == settings["messages"]["heic_browser"]  # no kernel to restart
+    assert "never uploaded" in data["site"]["privacy"]
+    assert data["points"]["KI3"]["note"]  # a derived level says so
+    assert data["points"]["ST36"]["note"] == ""
+    assert data["points"]["ST36"]["how_to_find"].startswith("How to find it by touch: ")
+    assert data["close_cun"] == load_quiz_settings().close_cun
+    assert data["heif_brands"][0] == "heic"
+
+
+def test_the_site_ships_photo_js_unchanged_and_loads_it_before_site_js():
+    module = build.photo_module_js()
+    source = (REPO / "tutorial" / "static" / "photo.js").read_text(encoding="utf-8")
+    assert json.loads(module.split("window.CCT_PHOTO_ESM = ", 1)[1].rstrip().rstrip(";")) == source
+    scripts = list(build._SCRIPTS)
+    assert scripts.index("assets/photo-site.js") < scripts.index("assets/site.js")
+    assert scripts.index("assets/rules.js") < scripts.index("assets/photo-site.js")

@@ -38,6 +38,7 @@ __all__ = [
     "LegFrame",
     "PhotoTemplate",
     "PlacedPoint",
+    "downscaled_size",
     "fit_frame",
     "load_photo_settings",
     "orientation_words",
@@ -70,6 +71,28 @@ def load_photo_settings() -> dict[str, Any]:
             source="photo.toml",
         )
     return data
+
+
+def downscaled_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    """The size a ``width`` x ``height`` photo is shrunk to: at most ``max_side`` on each side.
+
+    Pillow's ``Image.thumbnail`` rule (the aspect ratio kept; the shorter side rounded down
+    or up, whichever keeps the ratio closer, at least 1). ``read_photo`` resizes to it and
+    the static site's browser code computes the same (``tests/cases/photo_file.json``).
+    """
+    if width <= max_side and height <= max_side:
+        return width, height
+    aspect = width / height
+
+    def closest(number: float, error: Any) -> int:
+        low, high = math.floor(number), math.ceil(number)
+        return max(high if error(high) < error(low) else low, 1)
+
+    if aspect <= 1.0:  # as tall as it is wide, or taller
+        return closest(max_side * aspect, lambda n: abs(aspect - n / max_side)), max_side
+    return max_side, closest(
+        max_side / aspect, lambda n: 0 if n == 0 else abs(aspect - max_side / n)
+    )
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,23 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..content.i18n import per_language
 from ..content.model import RoutineError
-from ..content.photofit import load_photo_settings, photo_template
+from ..content.photofit import downscaled_size, load_photo_settings, photo_template
 
-__all__ = ["DemoPhoto", "LoadedPhoto", "demo_leg_photo", "encode_jpeg", "read_photo"]
+__all__ = [
+    "HEIF_BRANDS",
+    "JPEG_QUALITY",
+    "DemoPhoto",
+    "LoadedPhoto",
+    "demo_leg_photo",
+    "encode_jpeg",
+    "read_photo",
+]
 
-_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis")
-_MIN_SIDE_PX = 200
+#: JPEG quality of a kept or shown photo (the static site's browser code uses the same)
+JPEG_QUALITY = 88
+
+#: the ``ftyp`` brands of a HEIC/HEIF file (the static site checks the same)
+HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis")
 
 
 def _register_heif() -> bool:
@@ -127,18 +138,21 @@ def read_photo(data: bytes | memoryview, name: str = "photo") -> LoadedPhoto:
             "bomb", name, width="?", height="?", mpx=mpx, limit=f"{max_pixels / 1e6:g}"
         ) from err
     except UnidentifiedImageError as err:
-        key = "heic" if raw[4:8] == b"ftyp" and raw[8:12] in _HEIF_BRANDS else "not_image"
+        key = "heic" if raw[4:8] == b"ftyp" and raw[8:12] in HEIF_BRANDS else "not_image"
         raise _refuse(key, name) from err
     except (OSError, SyntaxError, ValueError, EOFError) as err:
         # Pillow reports cut-off data as OSError ("image file is truncated") or similar
         raise _refuse("truncated", name) from err
-    original = image.size
+    original = (width, height)
+    # the size from the file's own size (not the draft's), as the site's browser code does;
     # bicubic (antialiased by Pillow) is half the time of Lanczos and plenty for a guide
-    image.thumbnail((side, side), Image.Resampling.BICUBIC)
+    target = downscaled_size(width, height, side)
+    if image.size != target:
+        image = image.resize(target, Image.Resampling.BICUBIC, reducing_gap=2.0)
     image = ImageOps.exif_transpose(image)
     if image.mode != "RGB":
         image = _to_rgb(image)
-    if min(image.size) < _MIN_SIDE_PX:
+    if min(image.size) < int(limits["min_side_px"]):
         raise _refuse("too_small", name, width=image.size[0], height=image.size[1])
     return LoadedPhoto(image=image, name=name, original_size=original)
 
@@ -156,7 +170,7 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def encode_jpeg(image: Image.Image, *, quality: int = 88) -> bytes:
+def encode_jpeg(image: Image.Image, *, quality: int = JPEG_QUALITY) -> bytes:
     """JPEG bytes of an RGB image (the form the photo is sent to the browser and kept in)."""
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality, optimize=True)

@@ -285,7 +285,7 @@ class _Page:
         if described is None:
             return ""
         kind = described.get("kind")
-        if kind in ("timer", "practice", "explorer", "calculator"):
+        if kind in ("timer", "practice", "explorer", "calculator", "photo"):
             return self.mount(kind, described)
         name = described.get("class", "")
         if name == "SafetyCheck":
@@ -334,6 +334,11 @@ class _Page:
         elif kind == "calculator":
             config.update(length_cm=described.get("length_cm"))
             self.uses.add("calculator")
+        elif kind == "photo":
+            config.update(
+                view=described.get("view", "lateral"), side=described.get("side", "right")
+            )
+            self.uses.add("photo")
         elif kind == "safety-check":
             self.uses.add("safety")
         self.configs.append(_json_script(config_id, config))
@@ -372,6 +377,7 @@ def _page(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <link rel="stylesheet" href="assets/timer.css">
+<link rel="stylesheet" href="assets/photo.css">
 <link rel="stylesheet" href="assets/site.css">
 </head>
 <body>
@@ -531,6 +537,15 @@ def timer_module_js() -> str:
     )
 
 
+def photo_module_js() -> str:
+    """``photo.js``, unchanged, as a string a page imports (as :func:`timer_module_js`)."""
+    source = (_PACKAGE_STATIC / "photo.js").read_text(encoding="utf-8")
+    return (
+        "// tutorial/static/photo.js, unchanged, imported from a Blob by photo-site.js.\n"
+        f"window.CCT_PHOTO_ESM = {json.dumps(source)};\n"
+    )
+
+
 def _data_js(uses: set[str], site: _Site) -> str:
     data: dict[str, Any] = {}
     routine = load_routine()
@@ -542,6 +557,8 @@ def _data_js(uses: set[str], site: _Site) -> str:
         data["calculator"] = export.calculator_data()
     if "safety" in uses:
         data["safety"] = export.safety_check_data()
+    if "photo" in uses:
+        data["photo"] = export.photo_data()
     data["routine"] = routine_to_dict(routine)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     head = "// Made by tutorial.site at build time from the package's data.\n"
@@ -553,6 +570,8 @@ _SCRIPTS = (
     "assets/rules.js",
     "assets/store.js",
     "assets/timer-module.js",
+    "assets/photo-module.js",
+    "assets/photo-site.js",
     "assets/site.js",
 )
 
@@ -664,9 +683,11 @@ def build_site(
         site.text("assets/data.js", _data_js(uses, site))
         site.text("assets/site.css", site_css())
         site.text("assets/timer-module.js", timer_module_js())
-        for name in ("site.js", "rules.js", "store.js"):
+        site.text("assets/photo-module.js", photo_module_js())
+        for name in ("site.js", "rules.js", "store.js", "photo-site.js"):
             shutil.copyfile(_STATIC / name, staging / "assets" / name)
-        shutil.copyfile(_PACKAGE_STATIC / "timer.css", staging / "assets" / "timer.css")
+        for name in ("timer.css", "photo.css"):
+            shutil.copyfile(_PACKAGE_STATIC / name, staging / "assets" / name)
         shutil.copyfile(_HERE.parent / "fonts" / "OFL.txt", staging / "assets" / "OFL.txt")
         if not (staging / "files" / "calf-cramp-handout.pdf").exists():
             from ..drawing.handout import make_handout

@@ -21,6 +21,7 @@ __all__ = [
     "VARIANTS",
     "calculator_data",
     "explorer_data",
+    "photo_data",
     "practice_data",
     "safety_check_data",
     "timer_configs",
@@ -213,6 +214,78 @@ def explorer_data(codes: Iterable[str], write: WriteFile) -> dict[str, Any]:
             ],
         }
     return out
+
+
+# -- the photo overlay ---------------------------------------------------------------------
+
+#: The refusals of a photo file that the browser decides itself (photoimage.read_photo's keys).
+PHOTO_FILE_KEYS: tuple[str, ...] = (
+    "too_big",
+    "empty",
+    "not_image",
+    "heic",
+    "truncated",
+    "bomb",
+    "too_small",
+)
+
+
+def photo_data() -> dict[str, Any]:
+    """The photo overlay without Python (``site/static/photo-site.js``).
+
+    ``states``: :func:`tutorial.widgets.photo.browser_state` of every view and leg (the
+    fit's rules, the landmarks to click, labels, colours, texts), the same data the widget
+    sends to ``static/photo.js``; ``limits`` and ``messages``: how a file is checked, with
+    ``photo.toml``'s own messages (a HEIC photo gets the browser's version); ``points``:
+    what is shown beside the photo; the quiz's bands and Leitner intervals for practice.
+    """
+    from ..content.photofit import load_photo_settings, photo_template
+    from ..content.practice import load_quiz_settings
+    from ..drawing.photoimage import HEIF_BRANDS, JPEG_QUALITY
+    from ..widgets.photo import browser_state
+
+    settings = load_photo_settings()
+    text, limits, messages = settings["text"], settings["limits"], settings["messages"]
+    points = load_points()
+    states, codes = {}, set()
+    for view in VIEWS:
+        for side in ("right", "left"):
+            state = browser_state(view, side)
+            state["orientation"] = text["orientation"].format(
+                side=side.capitalize(), view=settings["views"][view]["name"], knee_at="{knee_at}"
+            )
+            states[f"{view}/{side}"] = state
+            codes |= {code for code, _x, _y in photo_template(view, side).points}
+    quiz = load_quiz_settings()
+    return {
+        "states": states,
+        "limits": {
+            key: limits[key] for key in ("max_bytes", "max_side_px", "max_pixels", "min_side_px")
+        },
+        "messages": {
+            **{key: messages[key] for key in PHOTO_FILE_KEYS},
+            "heic": messages["heic_browser"],
+        },
+        "text": dict(text),
+        "site": dict(settings["site"]),
+        "points": {
+            code: {
+                "label": points[code].label,
+                "hanzi": points[code].hanzi,
+                "how_to_find": text["how_to_find"].format(text=points[code].how_to_find),
+                "note": text["derived_level"].format(y=f"{points[code].y_cun:g}")
+                if points[code].y_derived
+                else "",
+            }
+            for code in sorted(codes)
+        },
+        "right_cun": quiz.right_cun,
+        "close_cun": quiz.close_cun,
+        "intervals": list(quiz.intervals),
+        "verdicts": {key: quiz.text[key] for key in ("right", "close", "missed")},
+        "jpeg_quality": JPEG_QUALITY / 100,
+        "heif_brands": [brand.decode("ascii") for brand in HEIF_BRANDS],
+    }
 
 
 # -- the safety self-check ------------------------------------------------------------------

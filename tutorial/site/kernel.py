@@ -35,6 +35,7 @@ def describe(widget: Any) -> dict[str, Any]:
     quiz = _loaded("widgets.quiz", "PointQuiz")
     explorer = _loaded("widgets.explorer", "PointExplorer")
     calculator = _loaded("widgets.calculator", "CunCalculator")
+    photo = _loaded("widgets.photo", "PhotoOverlay")
     if timer is not None and isinstance(widget, timer):
         from tutorial.content.loader import routine_to_dict
 
@@ -64,6 +65,9 @@ def describe(widget: Any) -> dict[str, Any]:
         out.update(kind="explorer", codes=list(widget.codes), code=widget.code)
     elif calculator is not None and isinstance(widget, calculator):
         out.update(kind="calculator", length_cm=float(widget.length_cm))
+    elif photo is not None and isinstance(widget, photo):
+        # a VBox: described before the boxes, so the page mounts the browser's own overlay
+        out.update(kind="photo", view=widget.view, side=widget.side)
     elif isinstance(widget, (widgets.HTML, widgets.HTMLMath, widgets.Label)):
         out.update(kind="text", value=widget.value)
     elif isinstance(widget, widgets.Image):

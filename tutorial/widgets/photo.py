@@ -907,11 +907,6 @@ class PhotoOverlay(widgets.VBox):
             parts.append(_p(_text("how_to_find", text=point.how_to_find), small=True))
             if point.y_derived:
                 parts.append(
-                    _p(
-                        f"Its level ({point.y_cun:g} cun below the knee crease) is a "
-                        "convention, not a WHO figure.",
-                        small=True,
-                        colour="#555555",
-                    )
+                    _p(_text("derived_level", y=f"{point.y_cun:g}"), small=True, colour="#555555")
                 )
         return "".join(parts)

@@ -805,6 +805,8 @@
     calculator: mountCalculator,
     "safety-check": mountSafety,
     progress: mountProgress,
+    // the photo overlay lives in photo-site.js; its practice answers join this page's store
+    photo: (node, cfg) => window.CCTPhotoSite.mount(node, cfg, { store: getStore(), onSite: onSite() }),
   };
 
   function config(node) {
