@@ -10,6 +10,7 @@ code of ``make site``, started in the background with the session: ``site_build`
 from __future__ import annotations
 
 import json
+import math
 import socket
 import subprocess
 import sys
@@ -412,4 +413,127 @@ def test_calculator_explorer_and_safety_check_work_without_a_kernel(offline):
     check.locator("fieldset").first.get_by_label("No massage: see a doctor").check()
     assert "Right" in check.locator(".cs-feedback").first.inner_text()
     assert "1 of" in check.locator(".cs-score").inner_text()
+    ctx.check()
+
+
+# -- the photo overlay without a kernel (issue 14 item 7) ------------------------------------
+
+
+def _photo_xy(svg, size, uv):
+    box = svg.bounding_box()
+    return box["x"] + uv[0] / size[0] * box["width"], box["y"] + uv[1] / size[1] * box["height"]
+
+
+def _turned_camera_jpeg(demo, path: Path) -> None:
+    """The demo photo stored as a camera held sideways stores it: pixels turned a quarter,
+    EXIF orientation 6 saying how to show them upright."""
+    import io
+
+    from PIL import Image
+
+    upright = Image.open(io.BytesIO(demo.png)).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # show rotated 90 degrees clockwise
+    upright.transpose(Image.Transpose.ROTATE_90).save(path, "JPEG", quality=90, exif=exif.tobytes())
+
+
+def test_photo_overlay_on_the_site_from_disk(offline, tmp_path):
+    """Lesson 3 from disk, no kernel: a non-image gets photo.toml's message; a big photo
+    taken sideways (EXIF) is turned upright and shrunk as Python does; the clicked landmarks
+    put every point where the drawing has it (within 0.3 cun); Save keeps it in this browser
+    and downloads the annotated PNG; a reload reopens it; practice on it is scored and kept;
+    Forget deletes it."""
+    import io
+
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    from tutorial.content.photofit import LANDMARK_ORDER, load_photo_settings
+    from tutorial.drawing.legs import POINT_STYLES
+    from tutorial.drawing.photoimage import demo_leg_photo, read_photo
+
+    settings = load_photo_settings()
+    ctx = offline("file", VIEWPORTS["phone"])  # a phone: the tightest fit, texts wrap most
+    page = ctx.page()
+    ctx.open(page, "03_the_seven_points.html")
+    widget = page.locator(".cs-widget-photo")
+    expect(widget).to_have_attribute("data-ready", "true")
+    expect(widget.get_by_test_id("photo-privacy")).to_have_text(settings["site"]["privacy"])
+    message = widget.get_by_test_id("photo-message")
+    file_input = widget.get_by_test_id("photo-file")
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Not a photo.\n")
+    file_input.set_input_files(notes)
+    expect(message).to_have_text(settings["messages"]["not_image"].format(name="notes.txt"))
+
+    demo = demo_leg_photo("lateral", rotate_deg=8.0, scale=2.4, size=(1500, 2600))
+    photo = tmp_path / "my leg.jpg"
+    _turned_camera_jpeg(demo, photo)
+    python = read_photo(photo.read_bytes(), "my leg.jpg")
+    assert python.size == (1182, 2048)  # upright, at most 2048 px
+    file_input.set_input_files(photo)
+    root = widget.get_by_test_id("photo")
+    expect(root).to_have_attribute("data-size", "1182x2048")  # the page's own is Python's
+    expect(message).to_have_text("")
+    svg = widget.locator(".calf-photo__svg")
+    svg.scroll_into_view_if_needed()
+    for name in LANDMARK_ORDER:
+        page.mouse.click(*_photo_xy(svg, demo.size, demo.landmarks[name]))
+        expect(widget.locator(f"[data-handle='{name}']")).to_have_count(1)
+    expect(root).to_have_attribute("data-status", "ok")
+    cun = demo.cun_px * svg.bounding_box()["width"] / demo.size[0]
+    expect(widget.locator("circle.calf-photo__point")).to_have_count(len(demo.points))
+    for code, uv in demo.points.items():
+        box = widget.locator(f"circle.calf-photo__point[data-code='{code}']").bounding_box()
+        centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        error = math.dist(centre, _photo_xy(svg, demo.size, uv)) / cun
+        assert error < 0.3, (code, error)
+    assert "How to find it by touch" in widget.get_by_test_id("photo-points").inner_text()
+
+    widget.get_by_test_id("photo-save").click()
+    expect(message).to_have_text(settings["site"]["saved"])
+    link = widget.locator("a.calf-photo__download")
+    with page.expect_download() as download:
+        link.click()
+    png = Image.open(io.BytesIO(Path(download.value.path()).read_bytes())).convert("RGB")
+    assert png.size[0] == 1182
+    assert png.size[1] > 2048  # the photo, and the words below it
+    colour = POINT_STYLES["normal"]["markerfacecolor"].lstrip("#")
+    want = tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
+    scale = 1182 / demo.size[0]
+    for code, (u, v) in demo.points.items():
+        # the picture's mark, wider than the dot the drawing itself has there
+        for du, dv in ((0, 0), (9, 0), (-9, 0), (0, 9), (0, -9)):
+            got = png.getpixel((round(u * scale) + du, round(v * scale) + dv))
+            assert max(abs(a - b) for a, b in zip(got, want, strict=True)) < 40, (code, got)
+
+    page.reload()
+    page.wait_for_function(MOUNTED)
+    expect(widget).to_have_attribute("data-ready", "true")
+    expect(root).to_have_attribute("data-size", "1182x2048")
+    expect(message).to_have_text(settings["text"]["reopened"])
+    expect(widget.locator("[data-handle]")).to_have_count(4)
+
+    widget.get_by_test_id("photo-practise").click()
+    code = root.get_attribute("data-code")
+    assert code in demo.points
+    svg.scroll_into_view_if_needed()
+    page.mouse.click(*_photo_xy(svg, demo.size, demo.points[code]))
+    verdict = widget.get_by_test_id("photo-verdict")
+    expect(verdict).to_have_attribute("data-verdict", "right")
+    stored = page.evaluate(
+        "() => JSON.parse(localStorage.getItem('calf-cramp-tutorial:progress:v1'))"
+    )
+    answer = stored["answers"][-1]
+    assert (answer["kind"], answer["point"], answer["view"]) == ("locate", code, "lateral")
+    assert answer["error_cun"] < 0.3
+
+    widget.get_by_test_id("photo-forget").click()
+    expect(message).to_have_text(settings["site"]["forgotten"])
+    page.reload()
+    page.wait_for_function(MOUNTED)
+    expect(widget).to_have_attribute("data-ready", "true")
+    expect(root).to_have_attribute("data-status", "empty")
+    assert root.get_attribute("data-size") is None
     ctx.check()

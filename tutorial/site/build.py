@@ -466,7 +466,8 @@ def _home(lessons: list[tuple[str, str]]) -> str:
         f'<ol class="lesson-list">{"".join(rows)}</ol></section>'
         '<section aria-labelledby="works-h"><h2 id="works-h">What works here</h2>'
         "<p>Everything you read and see, the step timer (sound, voice, flash, screen kept "
-        "awake), the cun calculator, the point explorer, find-the-point practice and the "
+        "awake), the cun calculator, the point explorer, find-the-point practice, the "
+        "points on a photo of your own leg (the photo stays in this browser) and the "
         "safety check work in this browser with nothing installed, also offline. Your "
         'practice answers and timer sessions stay in this browser: <a href="progress.html">'
         "export, import or forget them</a>. Saving routine files (the timing lab) and making "
@@ -541,7 +542,7 @@ def photo_module_js() -> str:
     """``photo.js``, unchanged, as a string a page imports (as :func:`timer_module_js`)."""
     source = (_PACKAGE_STATIC / "photo.js").read_text(encoding="utf-8")
     return (
-        "// tutorial/static/photo.js, unchanged, imported from a Blob by photo-site.js.\n"
+        "// tutorial/static/photo.js, unchanged, imported by photo-site.js.\n"  # i18n: ignore
         f"window.CCT_PHOTO_ESM = {json.dumps(source)};\n"
     )
 

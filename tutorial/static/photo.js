@@ -247,6 +247,8 @@ function render({ model, el }) {
   let downloadUrl = null;
   let local = { ...model.get("landmarks") }; // shown positions (ahead of the kernel mid-drag)
   let dragging = null;
+  let moved = false; // the pointer moved since it went down (a drag, not a click)
+  let downAt = [0, 0]; // where it went down (client pixels)
   let focused = null; // the handle that has the keyboard focus, kept across redraws
   let redrawing = false;
   let lastSent = 0;
@@ -576,6 +578,8 @@ function render({ model, el }) {
       dragging = next.id;
       send(performance.now());
     }
+    moved = false;
+    downAt = [event.clientX, event.clientY];
     svg.setPointerCapture(event.pointerId);
     event.preventDefault();
     draw();
@@ -583,6 +587,9 @@ function render({ model, el }) {
 
   function onMove(event) {
     if (!dragging) return;
+    // a browser may report a "move" when the page moves under a still pointer: not a drag
+    if (!moved && event.clientX === downAt[0] && event.clientY === downAt[1]) return;
+    moved = true;
     local[dragging] = toImage(event);
     draw();
     const now = performance.now();
@@ -598,7 +605,9 @@ function render({ model, el }) {
 
   function onUp(event) {
     if (!dragging) return;
-    local[dragging] = toImage(event);
+    // a click keeps the spot it went down on: the page may have moved under the pointer
+    // since (a text above the photo changed its height), which is no drag
+    if (moved) local[dragging] = toImage(event);
     dragging = null;
     if (svg.hasPointerCapture(event.pointerId)) svg.releasePointerCapture(event.pointerId);
     send(performance.now());

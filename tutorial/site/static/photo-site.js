@@ -20,7 +20,7 @@
   if (typeof module === "object" && module.exports) module.exports = factory(require("./rules.js"));
   else root.CCTPhotoSite = factory(root.CCTRules);
 })(typeof self !== "undefined" ? self : this, function (R) {
-  "use strict";
+  "use strict"; // i18n: ignore
 
   const DB_NAME = "calf-cramp-tutorial"; // i18n: ignore
   const DB_STORE = "photo"; // i18n: ignore
@@ -237,7 +237,7 @@
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(bitmap, 0, 0);
-    const font = (px, bold) => `${bold ? "600 " : ""}${px}px "DejaVu Sans", Arial, sans-serif, "Tutorial CJK"`;
+    const font = (px, bold) => `${bold ? "600 " : ""}${px}px "DejaVu Sans", Arial, sans-serif, "Tutorial CJK"`; // i18n: ignore
     const halo = (text, x, y) => {
       ctx.lineWidth = Math.max(3, size / 4);
       ctx.strokeStyle = "#ffffff";
@@ -442,7 +442,7 @@
         for (const point of result.points) {
           const p = P.points[point.code];
           notes.append(h("p", { class: "strong" }, `${p.label} ${p.hanzi}`), h("p", { class: "small" }, p.how_to_find));
-          if (p.note) notes.append(h("p", { class: "small muted" }, p.note));
+          if (p.note) notes.append(h("p", { class: "small muted" }, p.note)); // i18n: ignore
         }
       }
       if (ok && !practising) {
@@ -552,7 +552,7 @@
       const labels = model.get("labels") || {};
       result.points = result.points.map((p) => ({ ...p, label: labels[p.code].label, colour: labels[p.code].colour }));
       const png = await annotatedPng(bitmap, result, P, stateOf());
-      model.set("download_name", `my-${side}-leg-${view}-points.png`);
+      model.set("download_name", `my-${side}-leg-${view}-points.png`); // i18n: ignore
       model.set("download_png", png);
       try {
         await keepRecord({
@@ -660,7 +660,7 @@
       verdict.replaceChildren(
         h("p", {}, fill(T.practice_result, { verdict: P.verdicts[v], distance: pyFixed(distance, 1), label: p.label })),
         h("p", { class: "small" }, p.how_to_find),
-        h("p", { class: "small muted" }, kept),
+        h("p", { class: "small muted" }, kept), // i18n: ignore
       );
       next.hidden = false;
     }
@@ -670,6 +670,7 @@
       const state = stateOf();
       model = mod.createLocalModel({
         ...state,
+        standalone: true, // photo.js says what to click next and why a click is refused
         photo: new Uint8Array(0),
         image_size: [0, 0],
         alt: "",
