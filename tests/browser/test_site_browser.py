@@ -536,4 +536,8 @@ def test_photo_overlay_on_the_site_from_disk(offline, tmp_path):
     expect(widget).to_have_attribute("data-ready", "true")
     expect(root).to_have_attribute("data-status", "empty")
     assert root.get_attribute("data-size") is None
+    # no photo at hand: the course's drawing, loaded on demand from the site's own folder
+    widget.get_by_test_id("photo-demo").click()
+    expect(root).to_have_attribute("data-size", "700x1100")
+    expect(root).to_have_attribute("data-status", "pending")
     ctx.check()

@@ -685,6 +685,8 @@ def build_site(
         site.text("assets/site.css", site_css())
         site.text("assets/timer-module.js", timer_module_js())
         site.text("assets/photo-module.js", photo_module_js())
+        if "photo" in uses:
+            site.text("assets/photo-demo.js", export.photo_demo_js())
         for name in ("site.js", "rules.js", "store.js", "photo-site.js"):
             shutil.copyfile(_STATIC / name, staging / "assets" / name)
         for name in ("timer.css", "photo.css"):

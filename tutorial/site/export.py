@@ -22,6 +22,7 @@ __all__ = [
     "calculator_data",
     "explorer_data",
     "photo_data",
+    "photo_demo_js",
     "practice_data",
     "safety_check_data",
     "timer_configs",
@@ -286,6 +287,32 @@ def photo_data() -> dict[str, Any]:
         "jpeg_quality": JPEG_QUALITY / 100,
         "heif_brands": [brand.decode("ascii") for brand in HEIF_BRANDS],
     }
+
+
+def photo_demo_js() -> str:
+    """``window.CCT_PHOTO_DEMO``: the course's drawing of every view and leg as a stand-in
+    photo (JPEG data URLs, ``demo_leg_photo`` turned as the widget's demo button turns it),
+    a script the page loads only when "Try the course's drawing" is pressed."""
+    import base64
+    import io
+    import json
+
+    from PIL import Image
+
+    from ..drawing.photoimage import demo_leg_photo, encode_jpeg
+
+    pictures = {}
+    for view in VIEWS:
+        for side in ("right", "left"):
+            turn = 8.0 if side == "right" else -8.0  # as PhotoOverlay's demo button
+            demo = demo_leg_photo(view, side=side, rotate_deg=turn, size=(700, 1100))
+            jpeg = encode_jpeg(Image.open(io.BytesIO(demo.png)).convert("RGB"), quality=80)
+            pictures[f"{view}/{side}"] = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode(
+                "ascii"
+            )
+    text = json.dumps(pictures, separators=(",", ":"))
+    head = "// The course's drawing as stand-in photos (tutorial.site.export).\n"  # i18n: ignore
+    return f"{head}window.CCT_PHOTO_DEMO = {text};\n"
 
 
 # -- the safety self-check ------------------------------------------------------------------

@@ -217,6 +217,24 @@
     return photoModule;
   }
 
+  // the course's drawing as a stand-in photo: one script, loaded when first asked for
+  function loadDemo() {
+    if (window.CCT_PHOTO_DEMO) return Promise.resolve(window.CCT_PHOTO_DEMO);
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = "assets/photo-demo.js";
+      script.onload = () => resolve(window.CCT_PHOTO_DEMO);
+      script.onerror = () => reject(new Error(script.src));
+      document.head.append(script);
+    });
+  }
+
+  function dataUrlBlob(url) {
+    const [head, body] = url.split(",");
+    const bytes = Uint8Array.from(atob(body), (c) => c.charCodeAt(0));
+    return new Blob([bytes], { type: head.slice(5).split(";")[0] });
+  }
+
   function canvasBlob(canvas, type, quality) {
     return new Promise((resolve, reject) =>
       canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("canvas"))), type, quality),
@@ -358,8 +376,15 @@
       "data-testid": "photo-file",
     });
     const loadLabel = h("label", { for: fileId, class: "cs-btn" }, S.load);
+    const demo = h("button", { type: "button", class: "cs-btn", "data-testid": "photo-demo" }, S.demo);
+    demo.addEventListener("click", () =>
+      run(async () => {
+        const pictures = await loadDemo();
+        await loadFile(dataUrlBlob(pictures[`${view}/${side}`]), S.demo_name);
+      }),
+    );
     const loadRow = h("p", { class: "cs-photo-row" });
-    loadRow.append(input, loadLabel);
+    loadRow.append(input, loadLabel, demo);
 
     function radios(legend, options, current, onChange) {
       const box = h("fieldset", { class: "cs-choice cs-toggle-group" });
@@ -507,8 +532,7 @@
       return [canvas, null];
     }
 
-    async function loadFile(file) {
-      const name = file.name || "photo";
+    async function loadFile(file, name) {
       say(fill(S.reading, { name }));
       // the size is checked before a byte is read; the header before anything is decoded
       const sizeCheck = checkFile({ name, size: file.size, head: new Uint8Array(0) }, P);
@@ -685,7 +709,7 @@
       input.addEventListener("change", () => {
         const file = input.files && input.files[0];
         input.value = ""; // the same file can be chosen again; the page keeps no File
-        if (file) run(() => loadFile(file));
+        if (file) run(() => loadFile(file, file.name || "photo"));
       });
       refresh();
       await run(reopen);
