@@ -172,9 +172,11 @@ def _axe(page) -> list[dict]:
 
 
 def _assets_loaded(page) -> None:
-    page.wait_for_function("() => [...document.images].every(i => i.complete)")
+    # every picture with a source (the photo overlay's <img> has none until a photo is chosen)
+    pictures = "[...document.images].filter(i => i.getAttribute('src'))"
+    page.wait_for_function(f"() => {pictures}.every(i => i.complete)")
     broken = page.evaluate(
-        "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
+        f"() => {pictures}.filter(i => !i.complete || i.naturalWidth === 0)"
         ".map(i => i.getAttribute('src').slice(0, 80))"
     )
     assert broken == []
