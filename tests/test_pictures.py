@@ -51,8 +51,10 @@ def test_a_miss_draws_and_writes_the_file_a_hit_reads_it(cache):
     first = pictures.cached_png("overview", ("right",), render)
     path = pictures.picture_path("overview", ("right",))
     assert render.calls == 1
-    assert path.is_file() and path.read_bytes() == first
-    assert path.parent.name == "en" and path.parent.parent.name == pictures.content_hash()
+    assert path.is_file()
+    assert path.read_bytes() == first
+    assert path.parent.name == "en"
+    assert path.parent.parent.name == pictures.content_hash()
     assert pictures.cached_png("overview", ("right",), render) == first  # memory
     pictures.clear_memory()  # as another kernel: only the disk is shared
     assert pictures.cached_png("overview", ("right",), render) == first
@@ -73,7 +75,8 @@ def test_pictures_are_kept_per_language(cache):
     a = pictures.cached_png("overview", (), english)
     i18n.set_language("zh-Hans")
     b = pictures.cached_png("overview", (), chinese)
-    assert chinese.calls == 1 and a != b  # not the English picture
+    assert chinese.calls == 1
+    assert a != b
     assert pictures.picture_path("overview", ()).parent.name == "zh-Hans"
     i18n.set_language("en")
     assert pictures.cached_png("overview", (), english) == a
@@ -132,7 +135,8 @@ def test_the_default_folder_follows_xdg(monkeypatch, tmp_path):
 
 def test_the_content_hash_names_the_package_state():
     digest = pictures.content_hash()
-    assert len(digest) == 16 and int(digest, 16) >= 0
+    assert len(digest) == 16
+    assert int(digest, 16) >= 0
     code = "from tutorial.store.pictures import content_hash; print(content_hash())"
     other = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -171,12 +175,14 @@ def test_routine_overview_shows_the_overview_as_a_png_output(cache):
     png = base64.b64decode(bundle["image/png"])
     assert pictures.is_complete_png(png)
     assert "four views of the right lower leg" in bundle["text/plain"]
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:  # as the inline backend showed it
         width, height = image.size
-    assert 1000 < width <= 1169 and 700 < height <= 827
+    assert 1000 < width <= 1169
+    assert 700 < height <= 827
     assert tutorial.routine_overview(side="left").png != png
 
 
@@ -206,7 +212,8 @@ tutorial.workshop_plan()
 tutorial.handout_download()
 from tutorial.widgets.timer import StepTimer, _picture_bytes
 timer = StepTimer(legs="both")
-pictures = [_picture_bytes(step, side) for step in timer.routine.steps for side in ("right", "left")]
+steps = timer.routine.steps
+pictures = [_picture_bytes(step, side) for step in steps for side in ("right", "left")]
 print(json.dumps({
     "heavy": sorted(m for m in ("matplotlib", "numpy", "PIL") if m in sys.modules),
     "pictures": sum(p is not None for p in pictures),

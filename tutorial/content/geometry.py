@@ -1,10 +1,10 @@
 """The parametric lower leg: outlines, landmarks and where each point shows in each view.
 
-Pure geometry (NumPy only, no matplotlib; NumPy itself is imported only when a shape is
-computed, so asking which view shows a point costs no NumPy import) so that widgets, quizzes and tests can ask where a
-point is without drawing. All shapes come from ``tutorial/data/leg.toml``; units are B-cun,
-y = 0 at the knee line and y = -16 at the lateral malleolus (a point ``y_cun`` below the knee
-is at y = -y_cun).
+Pure geometry (NumPy only, no matplotlib) so that widgets, quizzes and tests can ask where a
+point is without drawing; NumPy itself is imported only when a shape is computed, so asking
+which view shows a point (the timer's alt texts) loads no NumPy. All shapes come from
+``tutorial/data/leg.toml``; units are B-cun, y = 0 at the knee line and y = -16 at the
+lateral malleolus (a point ``y_cun`` below the knee is at y = -y_cun).
 
 A point sits on the skin at ``around_deg`` (seen from above, right leg: 0 front, +90
 lateral, 180 back, -90 medial). A view facing ``phi`` (anterior 0, lateral 90, posterior 180,

@@ -41,7 +41,6 @@ import traitlets
 
 from ..content.loader import load_points, load_routine
 from ..content.model import Routine, Step
-from ..store.pictures import cached_png
 from ..content.timing import (
     LEGS,
     STATUSES,
@@ -53,6 +52,7 @@ from ..content.timing import (
     build_plans,
     load_timer_settings,
 )
+from ..store.pictures import cached_png
 
 __all__ = ["StepTimer"]
 
