@@ -104,9 +104,10 @@ def _picture_bytes(step: Step, side: str) -> bytes | None:
         except ValueError:  # no one view shows all these points: text only
             return None
     dpi = float(load_timer_settings().get("picture_dpi", 100))
-    return cached_png(
-        "step", (step, side, dpi, _PICTURE_COLOURS), lambda: _compact_png(_step_picture(step, side))
-    )
+    # What the drawing depends on (not the step's durations: quick, default and full
+    # share one picture).
+    key = (step.id, tuple(step.points), step.technique, side, dpi, _PICTURE_COLOURS)
+    return cached_png("step", key, lambda: _compact_png(_step_picture(step, side)))
 
 
 def _compact_png(png: bytes) -> bytes:
