@@ -81,6 +81,8 @@ class Server:
             env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
         common = ["--no-browser", f"--port={self.port}", "--Voila.ip=127.0.0.1"]
         if kind == "plain":
+            if (source / "tutorial" / "site" / "warm.py").exists():  # the same pictures cached
+                subprocess.run([sys.executable, "-m", "tutorial.site.warm"], env=env, check=True)
             empty = home / "no-config"
             empty.mkdir(exist_ok=True)
             cmd = [sys.executable, "-m", "voila", str(root), *common, "--strip_sources=True"]
