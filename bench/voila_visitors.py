@@ -35,6 +35,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -304,6 +305,7 @@ def main() -> None:
     parser.add_argument("--before", help="git revision whose `make present` to measure too")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers on the way out
     asyncio.run(run(args))
 
 
