@@ -236,3 +236,12 @@ def test_lessons_4_and_7_with_a_warm_cache_import_no_matplotlib_or_numpy(cache):
     second = run()
     assert second == {"heavy": [], "pictures": first["pictures"]}
     assert second["pictures"] >= 14
+
+
+def test_warm_pictures_puts_every_picture_of_lessons_4_and_7_in_the_cache(cache):
+    from tutorial.site.warm import warm_pictures
+
+    count = warm_pictures()
+    files = list(cache.rglob("*.png"))
+    assert count == len(files) >= 16  # overview, empty chart, 14+ step pictures
+    assert warm_pictures() == count  # already there: read, not drawn

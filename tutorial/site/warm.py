@@ -45,11 +45,11 @@ def main() -> int:
 
     start = time.perf_counter()
     count = warm_pictures()
-    print(
-        f"calf-tutorial: {count} pictures ready ({get_language()}) in {cache_dir()} "  # i18n: ignore
-        f"({time.perf_counter() - start:.1f} s)",
-        file=sys.stderr,
+    seconds = time.perf_counter() - start
+    line = (
+        f"calf-tutorial: {count} pictures ready ({get_language()}) in {cache_dir()}"  # i18n: ignore
     )
+    print(f"{line} ({seconds:.1f} s)", file=sys.stderr)
     return 0
 
 
