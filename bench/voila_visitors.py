@@ -185,11 +185,14 @@ async def _round(browser, server, url: str, count: int, pool: int) -> dict:
     server.wait_quiet(pool)
     load = os.getloadavg()[0]
     cpu_server, cpu_browser = server.cpu_seconds(), _tree_cpu(os.getpid(), server.process.pid)
-    contexts, _pages, times = await visit_all(browser, url, count)
+    contexts, pages, times = await visit_all(browser, url, count)
     cpu_server = server.cpu_seconds() - cpu_server
     cpu_browser = _tree_cpu(os.getpid(), server.process.pid) - cpu_browser
     kernels = children(server.process.pid)
     memory = [memory_mb(pid) for pid in kernels]
+    for page in pages:  # as a visitor closing the tab: the kernel is released at once
+        with contextlib.suppress(Exception):
+            await page.close(run_before_unload=True)
     for context in contexts:
         await context.close()
     ok = [t for t in times if not isinstance(t, BaseException)]
