@@ -195,13 +195,18 @@ class _FakePoolManager:
     async def get_rendered_notebook(self, notebook_name: str, **kwargs):
         task = self._pools[notebook_name].pop(0)
         self.taken.append(task)
-        return await task
+        content = await task
+        return "render-task", [], content["kernel_id"]
+
+    def get_kernel(self, kernel_id: str):
+        return self.kernels[kernel_id]
 
 
 def test_a_visitor_never_waits_for_a_pre_heated_kernel_that_has_not_started():
     """Voila counts refills that wait ``fill_delay`` (20 s) as available: the 6th visitor of
     a pool of 5 waited for one. Only started kernels count; the oldest started is taken."""
     import types
+    from datetime import datetime, timezone
 
     from tutorial.site.present import _ready_pool_size, _take_ready_kernel
 
@@ -211,6 +216,8 @@ def test_a_visitor_never_waits_for_a_pre_heated_kernel_that_has_not_started():
         started.set_result({"kernel_id": "k-started"})
         broken.set_exception(RuntimeError("kernel died"))
         manager = _FakePoolManager([waiting, broken, started])
+        since = datetime(2020, 1, 1, tzinfo=timezone.utc)  # pre-heated long ago
+        manager.kernels = {"k-started": types.SimpleNamespace(last_activity=since)}
         assert manager.get_pool_size("04_guided_routine.ipynb") == 3  # Voila's own count
         manager.get_pool_size = types.MethodType(_ready_pool_size, manager)
         manager.get_rendered_notebook = types.MethodType(_take_ready_kernel, manager)
@@ -219,7 +226,10 @@ def test_a_visitor_never_waits_for_a_pre_heated_kernel_that_has_not_started():
         result = await asyncio.wait_for(
             manager.get_rendered_notebook("04_guided_routine.ipynb"), timeout=5
         )
-        assert result == {"kernel_id": "k-started"}
+        assert result[2] == "k-started"
+        # its idle clock starts now, not when it was pre-heated: not culled before the
+        # visitor's page connects
+        assert manager.kernels["k-started"].last_activity > since
         assert manager.get_pool_size("04_guided_routine.ipynb") == 0  # a new kernel, at once
         waiting.cancel()
 

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import types
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -208,11 +209,20 @@ def _ready_pool_size(self: Any, notebook_name: str) -> int:
 
 
 async def _take_ready_kernel(self: Any, notebook_name: str, *args: Any, **kwargs: Any):
-    """Voila's ``get_rendered_notebook``, handing out a started kernel before a waiting one."""
+    """Voila's ``get_rendered_notebook``, handing out a started kernel before a waiting one.
+
+    The kernel's idle clock starts when a visitor takes it: a kernel that waited in the
+    pool longer than ``cull_idle_timeout`` was otherwise culled at the next check, before
+    the visitor's page had connected to it.
+    """
     pool = self._pools.get(notebook_name)
     if pool:
         pool.sort(key=lambda task: not _ready(task))  # stable: oldest ready kernel first
-    return await type(self).get_rendered_notebook(self, notebook_name, *args, **kwargs)
+    result = await type(self).get_rendered_notebook(self, notebook_name, *args, **kwargs)
+    kernel_id = result[2] if isinstance(result, tuple) and len(result) > 2 else None
+    with contextlib.suppress(Exception):
+        self.get_kernel(kernel_id).last_activity = datetime.now(timezone.utc)
+    return result
 
 
 class PresentingVoila(Voila):
