@@ -50,7 +50,7 @@ unit: $(STAMP)
 	$(VENV)/bin/pytest -m "not browser" $(PARALLEL) $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
-	CALF_TUTORIAL_HOME=$$(mktemp -d) MPLBACKEND=Agg $(VENV)/bin/pytest --nbval-lax notebooks $(PARALLEL) $(PYTEST_ARGS)
+	CALF_TUTORIAL_HOME=$$(mktemp -d) CALF_TUTORIAL_CACHE=$$(mktemp -d) MPLBACKEND=Agg $(VENV)/bin/pytest --nbval-lax notebooks $(PARALLEL) $(PYTEST_ARGS)
 
 browser: $(STAMP)
 	$(PY) scripts/ensure_browser.py
@@ -72,6 +72,7 @@ bench: $(STAMP)
 	$(PY) bench/store.py
 	$(PY) bench/fifty_steps.py
 	$(PY) bench/voila_lesson7.py
+	$(PY) bench/kernel_cost.py
 	$(PY) bench/site.py
 
 figures: $(STAMP)

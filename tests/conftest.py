@@ -5,11 +5,23 @@ from __future__ import annotations
 import pytest
 
 from tutorial.store.files import DATA_DIR_ENV
+from tutorial.store.pictures import CACHE_ENV
 
 
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path_factory.mktemp("tutorial-home")))
+
+
+@pytest.fixture(scope="session")
+def _picture_cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    return tmp_path_factory.mktemp("picture-cache")
+
+
+@pytest.fixture(autouse=True)
+def _private_picture_cache(_picture_cache_dir, monkeypatch) -> None:
+    """Pictures are cached on disk in one folder for this test session, never in ~/.cache."""
+    monkeypatch.setenv(CACHE_ENV, str(_picture_cache_dir))
 
 
 @pytest.fixture(autouse=True)

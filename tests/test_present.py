@@ -180,3 +180,79 @@ def test_room_full_page_is_translated(monkeypatch):
         assert "5 位访客" in page
     finally:
         i18n.set_language(before)
+
+
+class _FakePoolManager:
+    """The part of Voila's pre-heating kernel manager the presenting server relies on."""
+
+    def __init__(self, pool: list) -> None:
+        self._pools = {"04_guided_routine.ipynb": pool}
+        self.taken = []
+
+    def get_pool_size(self, notebook_name: str) -> int:  # Voila's: every task, ready or not
+        return len(self._pools.get(notebook_name, []))
+
+    async def get_rendered_notebook(self, notebook_name: str, **kwargs):
+        task = self._pools[notebook_name].pop(0)
+        self.taken.append(task)
+        content = await task
+        return "render-task", [], content["kernel_id"]
+
+    def get_kernel(self, kernel_id: str):
+        return self.kernels[kernel_id]
+
+
+def test_a_visitor_never_waits_for_a_pre_heated_kernel_that_has_not_started():
+    """Voila counts refills that wait ``fill_delay`` (20 s) as available: the 6th visitor of
+    a pool of 5 waited for one. Only started kernels count; the oldest started is taken."""
+    import types
+    from datetime import datetime, timezone
+
+    from tutorial.site.present import _ready_pool_size, _take_ready_kernel
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        waiting, started, broken = loop.create_future(), loop.create_future(), loop.create_future()
+        started.set_result({"kernel_id": "k-started"})
+        broken.set_exception(RuntimeError("kernel died"))
+        manager = _FakePoolManager([waiting, broken, started])
+        since = datetime(2020, 1, 1, tzinfo=timezone.utc)  # pre-heated long ago
+        manager.kernels = {"k-started": types.SimpleNamespace(last_activity=since)}
+        assert manager.get_pool_size("04_guided_routine.ipynb") == 3  # Voila's own count
+        manager.get_pool_size = types.MethodType(_ready_pool_size, manager)
+        manager.get_rendered_notebook = types.MethodType(_take_ready_kernel, manager)
+        assert manager.get_pool_size("04_guided_routine.ipynb") == 1
+        assert manager.get_pool_size("07_for_trainers.ipynb") == 0
+        result = await asyncio.wait_for(
+            manager.get_rendered_notebook("04_guided_routine.ipynb"), timeout=5
+        )
+        assert result[2] == "k-started"
+        # its idle clock starts now, not when it was pre-heated: not culled before the
+        # visitor's page connects
+        assert manager.kernels["k-started"].last_activity > since
+        assert manager.get_pool_size("04_guided_routine.ipynb") == 0  # a new kernel, at once
+        waiting.cancel()
+
+    asyncio.run(scenario())
+
+
+def test_the_presenting_server_pre_heats_for_a_room_of_20_on_lesson_4():
+    import json
+    from pathlib import Path
+
+    config = json.loads((Path(__file__).parent.parent / "voila.json").read_text())
+    pools = config["VoilaKernelManager"]["kernel_pools_config"]
+    assert config["VoilaConfiguration"]["preheat_kernel"] is True
+    assert pools["04_guided_routine.ipynb"]["pool_size"] >= 20
+
+
+def test_make_present_warms_the_picture_cache_before_voila_starts(monkeypatch):
+    from tutorial.site import present
+
+    calls = []
+    monkeypatch.setattr(present.subprocess, "run", lambda cmd, **kw: calls.append(cmd))
+    monkeypatch.setattr(present.PresentingVoila, "launch_instance", lambda: calls.append("voila"))
+    monkeypatch.setattr(present.sys, "argv", ["present", "notebooks"])
+    present.main()
+    assert calls[0][-2:] == ["-m", "tutorial.site.warm"]
+    assert calls[1] == "voila"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import functools
 
 import pytest
 import traitlets
@@ -103,26 +102,29 @@ def test_display_sends_no_pictures_and_the_front_end_gets_them_on_demand(monkeyp
     assert all(len(png) < 40_000 for png in pngs)  # a small palette PNG, not 50-60 KB
 
 
-def test_each_picture_is_drawn_once_per_process(monkeypatch):
+def test_each_picture_is_drawn_once_per_process(monkeypatch, tmp_path):
+    from tutorial.store import pictures
     from tutorial.widgets import timer as timer_module
 
+    monkeypatch.setenv(pictures.CACHE_ENV, str(tmp_path))  # an empty disk cache
+    pictures.clear_memory()
     calls = []
-    real = timer_module._step_picture.__wrapped__
-    timer_module._step_picture.cache_clear()
-    timer_module._picture_bytes.cache_clear()
+    real = timer_module._step_picture
     monkeypatch.setattr(
-        timer_module,
-        "_step_picture",
-        functools.lru_cache(maxsize=None)(
-            lambda step, side: calls.append(step.id) or real(step, side)
-        ),
+        timer_module, "_step_picture", lambda step, side: calls.append(step.id) or real(step, side)
     )
     for _ in range(3):
         timer = StepTimer(make_routine(2, 2))
         monkeypatch.setattr(timer, "send", lambda c, buffers=None: None)
         front_end(timer, {"type": "pictures", "keys": [timer.segments[0]["picture"]]})
     assert calls == ["s0"]
-    timer_module._picture_bytes.cache_clear()
+    # Another process (the memory forgotten) reads it from the disk cache: not drawn again.
+    pictures.clear_memory()
+    timer = StepTimer(make_routine(2, 2))
+    monkeypatch.setattr(timer, "send", lambda c, buffers=None: None)
+    front_end(timer, {"type": "pictures", "keys": [timer.segments[0]["picture"]]})
+    assert calls == ["s0"]
+    pictures.clear_memory()
 
 
 def test_embed_pictures_puts_every_picture_in_the_state_for_a_page_without_python():

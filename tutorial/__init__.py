@@ -38,6 +38,9 @@ __version__ = "0.1.0"
 _LAZY = {
     "draw_leg": "drawing.legs",
     "draw_routine_overview": "drawing.legs",
+    # pictures drawn once and cached (no matplotlib in a kernel that only shows them)
+    "routine_overview": "widgets.picture",
+    "planned_vs_actual": "widgets.picture",
     "StepTimer": "widgets.timer",
     # lessons helper
     "PointExplorer": "widgets.explorer",

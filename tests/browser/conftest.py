@@ -94,6 +94,7 @@ def _server_env(home: Path) -> dict[str, str]:
             "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
             "IPYTHONDIR": str(home / "ipython"),
             "CALF_TUTORIAL_HOME": str(home / "tutorial-data"),
+            "CALF_TUTORIAL_CACHE": str(home / "picture-cache"),  # never the real ~/.cache
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -1,9 +1,10 @@
 """The parametric lower leg: outlines, landmarks and where each point shows in each view.
 
 Pure geometry (NumPy only, no matplotlib) so that widgets, quizzes and tests can ask where a
-point is without drawing. All shapes come from ``tutorial/data/leg.toml``; units are B-cun,
-y = 0 at the knee line and y = -16 at the lateral malleolus (a point ``y_cun`` below the knee
-is at y = -y_cun).
+point is without drawing; NumPy itself is imported only when a shape is computed, so asking
+which view shows a point (the timer's alt texts) loads no NumPy. All shapes come from
+``tutorial/data/leg.toml``; units are B-cun, y = 0 at the knee line and y = -16 at the
+lateral malleolus (a point ``y_cun`` below the knee is at y = -y_cun).
 
 A point sits on the skin at ``around_deg`` (seen from above, right leg: 0 front, +90
 lateral, 180 back, -90 medial). A view facing ``phi`` (anterior 0, lateral 90, posterior 180,
@@ -20,13 +21,14 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from . import i18n
 from .loader import get_point, read_data_toml
 from .model import VIEWS, Acupoint
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "VIEW_ANGLES",
@@ -91,6 +93,8 @@ def _check(view: str, side: str) -> None:
 
 def catmull_rom(knots: np.ndarray, *, closed: bool, samples: int = _SAMPLES_PER_SEGMENT):
     """A smooth curve through ``knots`` (N x 2), uniform Catmull-Rom, as an (M x 2) array."""
+    import numpy as np
+
     pts = np.asarray(knots, dtype=float)
     if len(pts) < 3:
         return pts.copy()
@@ -120,11 +124,15 @@ def catmull_rom(knots: np.ndarray, *, closed: bool, samples: int = _SAMPLES_PER_
 
 @i18n.per_language
 def _leg() -> dict[str, Any]:
-    data = read_data_toml("leg.toml")
-    data["smooth"] = {
-        view: catmull_rom(np.array(data["outline"][view]), closed=False) for view in VIEWS
-    }
-    return data
+    return read_data_toml("leg.toml")
+
+
+@cache
+def _smooth(view: str) -> np.ndarray:
+    """The smoothed outline of ``view`` (right leg), computed once."""
+    import numpy as np
+
+    return catmull_rom(np.array(_leg()["outline"][view]), closed=False)
 
 
 def leg_extent() -> tuple[float, float]:
@@ -146,7 +154,7 @@ def areas() -> tuple[dict[str, Any], ...]:
 def outline(view: str, *, side: str = "right") -> np.ndarray:
     """The open outline of the leg and foot in ``view``, an (N x 2) array of x, y in cun."""
     _check(view, side)
-    path = _leg()["smooth"][view].copy()
+    path = _smooth(view).copy()
     if side == "left":
         path[:, 0] *= -1
     return path
@@ -154,7 +162,7 @@ def outline(view: str, *, side: str = "right") -> np.ndarray:
 
 @cache
 def _edges_right(view: str, y: float) -> tuple[float, float]:
-    path = _leg()["smooth"][view]
+    path = _smooth(view)
     ys, xs = path[:, 1], path[:, 0]
     y0, y1, x0, x1 = ys[:-1], ys[1:], xs[:-1], xs[1:]
     crossing = ((y0 - y) * (y1 - y) <= 0) & (y0 != y1)
@@ -260,6 +268,8 @@ def best_view(codes: Iterable[str | Acupoint] | str) -> str:
 
 
 def _feature(raw: Mapping[str, Any], view: str, side: str) -> Feature | None:
+    import numpy as np
+
     landmark = raw.get("landmark", "")
     if raw["kind"] == "ellipse":
         delta = _wrap(raw["around_deg"] - VIEW_ANGLES[view])

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from . import i18n
+from .i18n import _
 from .loader import read_data_toml
 from .model import Routine
 
@@ -41,6 +42,7 @@ __all__ = [
     "TimerMachine",
     "build_plan",
     "build_plans",
+    "format_minutes",
     "load_timer_settings",
 ]
 
@@ -54,6 +56,24 @@ VARIANTS: tuple[str, ...] = ("quick", "default", "full")
 OUTCOMES: tuple[str, ...] = ("completed", "skipped", "back", "jumped", "restarted", "reset")
 
 SWITCH_ID = "switch-legs"
+
+
+def format_minutes(seconds: float) -> str:
+    """``"4 min 30 s"``, ``"9 min"``, ``"45 s"``: a duration for people.
+
+    Examples
+    --------
+    >>> format_minutes(270)
+    '4 min 30 s'
+    """
+    seconds = round(seconds)
+    minutes, rest = divmod(seconds, 60)
+    if not minutes:
+        # Translators: a duration under a minute; 秒 in Chinese.
+        return _("{seconds} s").format(seconds=rest)
+    if not rest:
+        return _("{minutes} min").format(minutes=minutes)
+    return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=rest)
 
 
 @i18n.per_language

@@ -20,7 +20,7 @@ from matplotlib.patches import Rectangle
 from ..content.i18n import N_, _
 from ..content.loader import load_routine
 from ..content.model import Routine
-from ..content.timing import Plan, build_plan
+from ..content.timing import Plan, build_plan, format_minutes
 
 __all__ = [
     "STEP_COLORS",
@@ -45,24 +45,6 @@ STEP_COLORS = (
 SWITCH_COLOR = "#444444"
 
 Legs = Literal["one", "both"]
-
-
-def format_minutes(seconds: float) -> str:
-    """``"4 min 30 s"``, ``"9 min"``, ``"45 s"``: a duration for people.
-
-    Examples
-    --------
-    >>> format_minutes(270)
-    '4 min 30 s'
-    """
-    seconds = round(seconds)
-    minutes, rest = divmod(seconds, 60)
-    if not minutes:
-        # Translators: a duration under a minute; 秒 in Chinese.
-        return _("{seconds} s").format(seconds=rest)
-    if not rest:
-        return _("{minutes} min").format(minutes=minutes)
-    return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=rest)
 
 
 #: The legs as the charts name them (timer records say ``"right"`` or ``"left"``).

@@ -62,7 +62,7 @@ _SESSION_ONLY = {
         'In these pages your kept sessions are listed on <a href="progress.html">Your '
         "progress</a>, where you can also export them as a file."
     ),
-    "draw_planned_vs_actual(": (
+    "planned_vs_actual(": (  # draw_planned_vs_actual() and planned_vs_actual()
         "In these pages the timer shows planned against actual time itself when a session "
         'ends, and keeps every finished session on <a href="progress.html">Your progress</a>.'
     ),
@@ -256,6 +256,9 @@ class _Page:
         if "image/png" in data:
             name = self.site.image(base64.b64decode(data["image/png"]), f"{self.stem}-figure")
             alt = f"Diagram: {self.heading}" if self.heading else "Diagram"
+            words = _text(data.get("text/plain", "")).strip()
+            if words and not words.startswith("<"):  # a picture's own words, not a repr
+                alt = words
             return f'<figure class="fig"><img src="{name}" alt="{html.escape(alt)}"></figure>'
         if "text/html" in data:
             return f'<div class="html">{_text(data["text/html"])}</div>'

@@ -14,13 +14,18 @@ never import it.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import html
 import inspect
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import types
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -194,11 +199,53 @@ class _LimitsVisitors:
         await super().get(*args, **kwargs)  # type: ignore[misc]
 
 
+def _ready(task: asyncio.Future) -> bool:
+    return task.done() and not task.cancelled() and task.exception() is None
+
+
+def _ready_pool_size(self: Any, notebook_name: str) -> int:
+    """Pre-heated kernels of ``notebook_name`` that have started (not those still waiting)."""
+    return sum(_ready(task) for task in self._pools.get(notebook_name, ()))
+
+
+async def _take_ready_kernel(self: Any, notebook_name: str, *args: Any, **kwargs: Any):
+    """Voila's ``get_rendered_notebook``, handing out a started kernel before a waiting one.
+
+    The kernel's idle clock starts when a visitor takes it: a kernel that waited in the
+    pool longer than ``cull_idle_timeout`` was otherwise culled at the next check, before
+    the visitor's page had connected to it.
+    """
+    pool = self._pools.get(notebook_name)
+    if pool:
+        pool.sort(key=lambda task: not _ready(task))  # stable: oldest ready kernel first
+    result = await type(self).get_rendered_notebook(self, notebook_name, *args, **kwargs)
+    kernel_id = result[2] if isinstance(result, tuple) and len(result) > 2 else None
+    with contextlib.suppress(Exception):
+        self.get_kernel(kernel_id).last_activity = datetime.now(timezone.utc)
+    return result
+
+
 class PresentingVoila(Voila):
-    """Voila whose pages release their kernel when closed (see :class:`_SetsXsrfCookie`)
-    and that turns visitors away beyond ``max_visitors`` kernels (:class:`_LimitsVisitors`)."""
+    """Voila for a room: pages release their kernel when closed (:class:`_SetsXsrfCookie`),
+    visitors beyond ``max_visitors`` kernels are turned away (:class:`_LimitsVisitors`), and
+    a visitor never waits for a pre-heated kernel that has not started yet.
+
+    Voila refills its pool of pre-heated kernels ``fill_delay`` seconds after a visitor
+    takes one, but counts the refills as available at once: with 5 kernels in the pool the
+    6th visitor of a room used to wait for a refill (20 s, then the kernel's start). Here
+    only kernels that have started count; a visitor who finds none gets a new kernel at
+    once, as without pre-heating.
+    """
 
     name = "voila"
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        manager = self.kernel_manager
+        if hasattr(manager, "_pools"):  # pre-heating on
+            manager.get_pool_size = types.MethodType(_ready_pool_size, manager)
+            manager.get_rendered_notebook = types.MethodType(_take_ready_kernel, manager)
+        return settings
 
     def init_handlers(self) -> list:
         handlers = []
@@ -212,8 +259,21 @@ class PresentingVoila(Voila):
         return handlers
 
 
+def warm_pictures() -> None:
+    """Draw the lessons' pictures into the shared cache in a separate process (once).
+
+    The pre-heated kernels then read PNG files instead of each importing matplotlib and
+    drawing the same pictures at the same moment (see :mod:`tutorial.site.warm`). A failure
+    here only costs speed: the kernels draw what is missing.
+    """
+    with contextlib.suppress(OSError):
+        subprocess.run([sys.executable, "-m", "tutorial.site.warm"], check=False, timeout=300)
+
+
 def main() -> None:
     """``python -m tutorial.site.present [voila options] notebooks``: present the lessons."""
+    if "--help" not in sys.argv and "--help-all" not in sys.argv:
+        warm_pictures()
     PresentingVoila.launch_instance()
 
 

@@ -33,7 +33,6 @@ import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import asdict
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -53,6 +52,7 @@ from ..content.timing import (
     build_plans,
     load_timer_settings,
 )
+from ..store.pictures import cached_png
 
 __all__ = ["StepTimer"]
 
@@ -76,9 +76,10 @@ _NUDGE_LEAD_SECONDS = 0.025
 _PICTURE_COLOURS = 64
 
 
-@lru_cache(maxsize=512)
 def _step_picture(step: Step, side: str) -> bytes:
     """The picture of ``step`` on the ``side`` leg, its target highlighted: PNG bytes.
+
+    Drawn each time it is called: :func:`_picture_bytes` keeps the result.
 
     Raises ValueError if no one view shows all the step's points.
     """
@@ -88,14 +89,25 @@ def _step_picture(step: Step, side: str) -> bytes:
     return step_png(step, side, dpi=dpi)
 
 
-@lru_cache(maxsize=512)
 def _picture_bytes(step: Step, side: str) -> bytes | None:
-    """The picture sent to browsers, made once per process: a small PNG, or None if none."""
-    try:
-        png = _step_picture(step, side)
-    except ValueError:  # no one view shows all these points: text only
-        return None
-    return _compact_png(png)
+    """The picture sent to browsers: a small PNG, or None if no one view shows the step.
+
+    Drawn once and kept in the picture cache (:mod:`tutorial.store.pictures`: this
+    process, then the disk cache shared by every kernel, per language), so a kernel whose
+    pictures are on disk never imports matplotlib.
+    """
+    if step.points:
+        from ..content.geometry import best_view
+
+        try:
+            best_view(step.points)
+        except ValueError:  # no one view shows all these points: text only
+            return None
+    dpi = float(load_timer_settings().get("picture_dpi", 100))
+    # What the drawing depends on (not the step's durations: quick, default and full
+    # share one picture).
+    key = (step.id, tuple(step.points), step.technique, side, dpi, _PICTURE_COLOURS)
+    return cached_png("step", key, lambda: _compact_png(_step_picture(step, side)))
 
 
 def _compact_png(png: bytes) -> bytes:

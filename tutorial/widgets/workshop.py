@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from ..content.loader import load_routine, read_data_toml
 from ..content.model import Routine, RoutineError
-from ..drawing.charts import format_minutes
+from ..content.timing import format_minutes
 
 __all__ = ["Workshop", "load_workshop", "workshop_plan", "workshop_timer"]
 
