@@ -114,7 +114,7 @@ def test_each_picture_is_drawn_once_per_process(monkeypatch):
         timer_module,
         "_step_picture",
         functools.lru_cache(maxsize=None)(
-            lambda step, side: calls.append(step.id) or real(step, side)
+            lambda step, side, language="": calls.append(step.id) or real(step, side, language)
         ),
     )
     for _ in range(3):
