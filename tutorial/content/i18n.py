@@ -97,6 +97,15 @@ NEUTRAL_KEYS: frozenset[str] = frozenset(
         "step",
         "reference",
         "picture",
+        # widget settings (timer, quiz, photo, self-check, site): ids, file names, waves
+        "answer",
+        "edge_a_side",
+        "file_name",
+        "kinds",
+        "knee_point",
+        "notebook",
+        "order",
+        "wave",
     }
 )
 _ALIASES = {
@@ -291,8 +300,16 @@ def js_catalog(domain: str = "js", language: str | None = None) -> dict[str, Any
 _PROSE = re.compile(r"[A-Za-z]{2,}")
 
 
+_NEUTRAL_SUFFIXES = ("_id", "_ids", "_code", "_codes", "_colour", "_colours")
+
+
+def _neutral(key: str) -> bool:
+    """A table never translated as a whole (``handle_colours = {knee = "#D55E00"}``)."""
+    return key.endswith(_NEUTRAL_SUFFIXES)
+
+
 def _translatable(key: str, value: Any) -> bool:
-    if key in NEUTRAL_KEYS or key.endswith(("_id", "_ids", "_code", "_codes")):
+    if key in NEUTRAL_KEYS or _neutral(key):
         return False
     if isinstance(value, str):
         return bool(_PROSE.search(value))
@@ -321,8 +338,10 @@ def localize_data(data: Any, source: str, language: str | None = None, where: st
         if key in LANGUAGES:
             continue
         path = f"{where}.{key}" if where else key
-        if isinstance(value, (Mapping, list)) and not (
-            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if (
+            isinstance(value, (Mapping, list))
+            and not _neutral(key)
+            and not (isinstance(value, list) and all(isinstance(v, str) for v in value))
         ):
             out[key] = localize_data(value, source, tag, path)
             continue
@@ -357,8 +376,10 @@ def missing_translations(data: Any, source: str, language: str) -> list[str]:
             if key in LANGUAGES:
                 continue
             path = f"{where}.{key}" if where else key
-            if isinstance(value, (Mapping, list)) and not (
-                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            if (
+                isinstance(value, (Mapping, list))
+                and not _neutral(key)
+                and not (isinstance(value, list) and all(isinstance(v, str) for v in value))
             ):
                 walk(value, path)
             elif _translatable(key, value) and not (isinstance(table, Mapping) and key in table):

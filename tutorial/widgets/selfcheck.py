@@ -35,8 +35,9 @@ class SafetyQuestion:
 def load_safety_questions() -> tuple[Mapping[str, str], tuple[SafetyQuestion, ...]]:
     """The shared choices (key -> text) and the questions of the safety self-check."""
     data = read_data_toml("lessons_selfcheck.toml")
-    choices = dict(data["choices"])
-    questions = tuple(SafetyQuestion(**q) for q in data["questions"])
+    choices = {k: v for k, v in data["choices"].items() if isinstance(v, str)}
+    fields = ("id", "situation", "answer", "why")
+    questions = tuple(SafetyQuestion(**{k: q[k] for k in fields}) for q in data["questions"])
     for q in questions:
         if q.answer not in choices:
             raise ValueError(f"lessons_selfcheck.toml: question {q.id!r} has unknown answer")
