@@ -19,6 +19,7 @@ from functools import wraps
 from typing import Any
 
 import ipywidgets as widgets
+import matplotlib
 import traitlets
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -36,6 +37,7 @@ from ..store.practicelog import (
     privacy_text,
 )
 from .picture import Picture
+from .style import hanzi_fonts
 
 __all__ = ["PracticeReport", "draw_practice_calendar", "draw_step_times"]
 
@@ -73,6 +75,7 @@ def _gca(ax: Axes | None) -> Axes:
     return ax
 
 
+@hanzi_fonts()
 def draw_practice_calendar(
     log: PracticeLog,
     *,
@@ -152,6 +155,7 @@ def draw_practice_calendar(
         fontsize=10,
         loc="left",
         parse_math=False,
+        fontfamily=matplotlib.rcParams["font.family"],  # the hanzi font (hanzi_fonts)
     )
     ax.legend(
         handles=[
@@ -172,6 +176,7 @@ def draw_practice_calendar(
     return ax
 
 
+@hanzi_fonts()
 def draw_step_times(log: PracticeLog, *, ax: Axes | None = None) -> Axes:
     """Planned against actual time per routine step, over every session of ``log``.
 
@@ -217,6 +222,7 @@ def draw_step_times(log: PracticeLog, *, ax: Axes | None = None) -> Axes:
         [s.title for s in summaries],
         fontsize=9,
         parse_math=False,
+        fontfamily=matplotlib.rcParams["font.family"],
     )
     ax.invert_yaxis()
     n = len(log)
@@ -225,6 +231,7 @@ def draw_step_times(log: PracticeLog, *, ax: Axes | None = None) -> Axes:
             n=n
         ),
         fontsize=9,
+        fontfamily=matplotlib.rcParams["font.family"],
     )
     ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="x", color="#dddddd")
@@ -248,6 +255,7 @@ def draw_step_times(log: PracticeLog, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
+@hanzi_fonts()
 def _png(
     draw: Callable[[Axes], Any],
     figsize: tuple[float, float],

@@ -49,6 +49,7 @@ from ..content.photofit import (
 )
 from ..drawing.photoimage import LoadedPhoto, demo_leg_photo, encode_jpeg, read_photo
 from ..store.files import atomic_write_bytes, atomic_write_text, user_data_dir
+from .style import hanzi_fonts
 
 __all__ = [
     "PHOTO_FORMAT",
@@ -241,6 +242,7 @@ def annotated_png(
     return buffer.getvalue()
 
 
+@hanzi_fonts()
 def draw_annotated(
     image: Image.Image, *, view: str, side: str, landmarks: dict[str, Any], hanzi: bool = True
 ):

@@ -31,6 +31,7 @@ from typing import Any
 
 import anywidget
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 import traitlets
 from matplotlib.axes import Axes
@@ -48,6 +49,7 @@ from ..content.practice import (
     load_quiz_settings,
 )
 from .picture import Picture
+from .style import hanzi_fonts
 from .text import PlainText
 
 __all__ = [
@@ -121,6 +123,7 @@ class ClickImage(anywidget.AnyWidget):
 class _ViewPicture:
     """One view of the leg, drawn once, with overlay artists that feedback moves."""
 
+    @hanzi_fonts()
     def __init__(self, view: str, *, side: str, figsize: Sequence[float], dpi: int):
         from ..drawing.legs import draw_leg  # imported on use: drawing registers fonts
 
@@ -243,6 +246,7 @@ def landmark_guide(
 # -- the summary chart ----------------------------------------------------------------------
 
 
+@hanzi_fonts()
 def draw_quiz_summary(stats: Sequence[PointStats], *, ax: Axes | None = None) -> Axes:
     """Bar chart of the mean click error (cun) per point, with attempts and trend.
 
@@ -312,7 +316,11 @@ def draw_quiz_summary(stats: Sequence[PointStats], *, ax: Axes | None = None) ->
     ax.invert_yaxis()
     ax.set_xlim(0, top)
     ax.set_ylim(len(stats) - 0.4, -1.3)
-    ax.set_xlabel(_("mean distance of your clicks from the point (cun)"), fontsize=9)
+    ax.set_xlabel(
+        _("mean distance of your clicks from the point (cun)"),
+        fontsize=9,
+        fontfamily=matplotlib.rcParams["font.family"],  # the hanzi font (hanzi_fonts)
+    )
     ax.tick_params(labelsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -334,6 +342,7 @@ def _tries(stats: PointStats) -> str:
     )
 
 
+@hanzi_fonts()
 def _summary_figure(stats: Sequence[PointStats]) -> Figure:
     fig = Figure(figsize=(7.0, 0.34 * len(stats) + 1.1), layout="constrained")
     FigureCanvasAgg(fig)
