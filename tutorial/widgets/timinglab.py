@@ -26,6 +26,7 @@ from ..content.model import Routine, RoutineError
 from ..drawing.charts import Timeline, format_minutes
 from ..store.files import user_data_dir, user_file
 from .picture import Picture, RangeInput
+from .style import hanzi_fonts
 from .text import PlainText
 
 __all__ = ["PRESETS", "TimingLab", "preset_seconds"]
@@ -316,12 +317,13 @@ class TimingLab(widgets.VBox):
             self._batch = False
 
     def _refresh(self) -> None:
-        timeline = self._timelines.get(self.legs)
-        if timeline is None:
-            timeline = self._timelines[self.legs] = Timeline(self.routine, legs=self.legs)
-        else:
-            timeline.update(self.routine)
-        self._image.value = timeline.png()
+        with hanzi_fonts():  # step titles may be Chinese
+            timeline = self._timelines.get(self.legs)
+            if timeline is None:
+                timeline = self._timelines[self.legs] = Timeline(self.routine, legs=self.legs)
+            else:
+                timeline.update(self.routine)
+            self._image.value = timeline.png()
         self._image.alt = timeline_alt(self.routine, self.legs)
         total = timeline_total(self.routine, self.legs)
         self._total.value = _("Total: {length} for {legs}").format(
