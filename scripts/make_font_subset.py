@@ -45,6 +45,8 @@ CANDIDATES = (
 MARGIN = (
     "左右腿脚足膝小前后内外侧面穴位点经步骤分秒一二三四五六七八九十"
     "，。、：；！？（）《》〈〉「」『』【】〔〕…—～％"
+    # the words of dates and times Babel writes in Chinese ("3月", "周日", "上午")
+    "年月日周星期上午下午时"
 )
 
 
@@ -60,9 +62,9 @@ def is_cjk(char: str) -> bool:
 
 
 def data_characters() -> set[str]:
-    """Every CJK character in the package data files."""
+    """Every CJK character in the package data files (and the site's lesson list)."""
     chars: set[str] = set()
-    for path in sorted(DATA.glob("*.toml")):
+    for path in sorted([*DATA.glob("*.toml"), *(DATA.parent / "site").glob("*.toml")]):
         chars.update(c for c in path.read_text(encoding="utf-8") if is_cjk(c))
     return chars
 

@@ -27,13 +27,13 @@ def test_picking_a_point_shows_it_in_every_view_that_shows_it(code):
 
 
 def test_pictures_are_cached(monkeypatch):
-    explorer._leg_png.cache_clear()
+    explorer._leg_png_in.cache_clear()
     ex = PointExplorer()
     ex.code = "KI3"
-    misses = explorer._leg_png.cache_info().misses
+    misses = explorer._leg_png_in.cache_info().misses
     ex.code = "BL40"
     ex.code = "KI3"
-    assert explorer._leg_png.cache_info().misses == misses
+    assert explorer._leg_png_in.cache_info().misses == misses
 
 
 def test_hanzi_switch_changes_the_pictures():

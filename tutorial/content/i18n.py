@@ -34,7 +34,8 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache, wraps
 from importlib import resources
 from typing import Any, TypeVar
@@ -97,6 +98,15 @@ NEUTRAL_KEYS: frozenset[str] = frozenset(
         "step",
         "reference",
         "picture",
+        # widget settings (timer, quiz, photo, self-check, site): ids, file names, waves
+        "answer",
+        "edge_a_side",
+        "file_name",
+        "kinds",
+        "knee_point",
+        "notebook",
+        "order",
+        "wave",
     }
 )
 _ALIASES = {
@@ -157,6 +167,22 @@ def set_language(tag: str) -> str:
         for listener in list(_listeners):
             listener(new)
     return new
+
+
+@contextmanager
+def using_language(tag: str | None) -> Iterator[str]:
+    """Within the block, show ``tag`` (``None``: the current language); then restore it.
+
+    For work done later on behalf of a widget built in another language (a picture the
+    browser asks for after the learner switched language).
+    """
+    global _language
+    before = get_language()
+    _language = _normalize(tag) if tag else before
+    try:
+        yield _language
+    finally:
+        _language = before
 
 
 def on_language_change(listener: Callable[[str], None]) -> None:
@@ -291,8 +317,16 @@ def js_catalog(domain: str = "js", language: str | None = None) -> dict[str, Any
 _PROSE = re.compile(r"[A-Za-z]{2,}")
 
 
+_NEUTRAL_SUFFIXES = ("_id", "_ids", "_code", "_codes", "_colour", "_colours")
+
+
+def _neutral(key: str) -> bool:
+    """A table never translated as a whole (``handle_colours = {knee = "#D55E00"}``)."""
+    return key.endswith(_NEUTRAL_SUFFIXES)
+
+
 def _translatable(key: str, value: Any) -> bool:
-    if key in NEUTRAL_KEYS or key.endswith(("_id", "_ids", "_code", "_codes")):
+    if key in NEUTRAL_KEYS or _neutral(key):
         return False
     if isinstance(value, str):
         return bool(_PROSE.search(value))
@@ -321,8 +355,10 @@ def localize_data(data: Any, source: str, language: str | None = None, where: st
         if key in LANGUAGES:
             continue
         path = f"{where}.{key}" if where else key
-        if isinstance(value, (Mapping, list)) and not (
-            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if (
+            isinstance(value, (Mapping, list))
+            and not _neutral(key)
+            and not (isinstance(value, list) and all(isinstance(v, str) for v in value))
         ):
             out[key] = localize_data(value, source, tag, path)
             continue
@@ -357,8 +393,10 @@ def missing_translations(data: Any, source: str, language: str) -> list[str]:
             if key in LANGUAGES:
                 continue
             path = f"{where}.{key}" if where else key
-            if isinstance(value, (Mapping, list)) and not (
-                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            if (
+                isinstance(value, (Mapping, list))
+                and not _neutral(key)
+                and not (isinstance(value, list) and all(isinstance(v, str) for v in value))
             ):
                 walk(value, path)
             elif _translatable(key, value) and not (isinstance(table, Mapping) and key in table):

@@ -5,26 +5,36 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..content.i18n import _, format_decimal
 from ..content.model import RoutineError
 from .build import build_site
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tutorial.site", description=__doc__)
-    parser.add_argument("--out", default="site", help="the site folder to write (replaced)")
-    parser.add_argument("--notebooks", default="notebooks", help="the lesson notebooks")
-    parser.add_argument("--jobs", type=int, default=None, help="lessons executed at once")
+    parser = argparse.ArgumentParser(
+        prog="python -m tutorial.site", description=__doc__
+    )  # i18n: ignore
+    parser.add_argument("--out", default="site", help=_("the site folder to write (replaced)"))
+    parser.add_argument("--notebooks", default="notebooks", help=_("the lesson notebooks"))
+    parser.add_argument("--jobs", type=int, default=None, help=_("lessons executed at once"))
     args = parser.parse_args(argv)
     try:
         report = build_site(args.out, args.notebooks, jobs=args.jobs)
     except RoutineError as err:
-        print(f"site build failed: {err}", file=sys.stderr)
+        print(_("site build failed: {error}").format(error=err), file=sys.stderr)
         return 1
     print(
-        f"site: {len(report.pages)} pages, {report.files} files, "
-        f"{report.bytes / 1e6:.1f} MB in {report.seconds['total']:.1f} s "
-        f"(lessons executed in {report.seconds['execute']:.1f} s). "
-        f"Open {report.out / 'index.html'}"
+        _(
+            "site: {pages} pages, {files} files, {megabytes} MB in {seconds} s "
+            "(lessons executed in {execute} s). Open {index}"
+        ).format(
+            pages=len(report.pages),
+            files=report.files,
+            megabytes=format_decimal(report.bytes / 1e6, 1),
+            seconds=format_decimal(report.seconds["total"], 1),
+            execute=format_decimal(report.seconds["execute"], 1),
+            index=report.out / "index.html",
+        )
     )
     return 0
 

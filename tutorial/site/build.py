@@ -24,11 +24,19 @@ import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..content.i18n import (
+    LANGUAGE_ENV,
+    N_,
+    _,
+    get_language,
+    html_lang,
+    localize_data,
+    per_language,
+)
 from ..content.loader import load_routine, routine_to_dict
 from ..content.model import RoutineError
 from . import export
@@ -43,30 +51,47 @@ _FONT = _HERE.parent / "fonts" / "TutorialCJKSubset-Regular.ttf"
 #: The page that says how to run the full course (JupyterLab, Python).
 FULL_COURSE = "full-course.html"
 _NEEDS_PYTHON = {
-    "PracticeReport": (
+    "PracticeReport": N_(
         "Your practice report (calendar, schedule, step times) reads the practice kept by the "
         "full course in Python. In these pages your answers and timer sessions are on "
         '"Your progress" (link at the bottom of every page): export them there as a file, '
         "and import the file in the full course to see this report."
     ),
-    "TimingLab": (
+    "TimingLab": N_(
         "The timing lab (sliders, saving and loading routine files) needs Python. "
         "Run the full course in JupyterLab to use it; the timer below works here, with the "
         "quick, default and full timings."
     ),
 }
 # Cells whose output depends on what the learner did with a widget in the live notebook:
-# the page says where the same information is shown instead.
+# the page says where the same information is shown instead ({progress}: a link to the
+# progress page).
 _SESSION_ONLY = {
-    "practice_log(": (
-        'In these pages your kept sessions are listed on <a href="progress.html">Your '
-        "progress</a>, where you can also export them as a file."
+    "practice_log(": N_(
+        "In these pages your kept sessions are listed on {progress}, where you can also "
+        "export them as a file."
     ),
-    "planned_vs_actual(": (  # draw_planned_vs_actual() and planned_vs_actual()
+    "planned_vs_actual(": N_(  # draw_planned_vs_actual() and planned_vs_actual()
         "In these pages the timer shows planned against actual time itself when a session "
-        'ends, and keeps every finished session on <a href="progress.html">Your progress</a>.'
+        "ends, and keeps every finished session on {progress}."
     ),
 }
+
+
+def _link(href: str, text: str, extra: str = "") -> str:
+    """``<a href=...>text</a>`` with the (translated) text escaped."""
+    return f'<a href="{html.escape(href)}"{extra}>{html.escape(text)}</a>'
+
+
+def _html(message: str, **links: str) -> str:
+    """A translated sentence as HTML: its text escaped, then the links put in."""
+    return html.escape(message, quote=False).format(**links)
+
+
+def _progress_link() -> str:
+    return _link("progress.html", _("Your progress"))
+
+
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _PATH_REPR = re.compile(r"^(?:Posix|Windows)Path\('(?P<path>[^']+)'\)$")
 
@@ -82,15 +107,15 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-@cache
+@per_language
 def lesson_info() -> Mapping[str, Any]:
-    """The home page's data: ``tutorial/site/lessons.toml``."""
+    """The home page's data: ``tutorial/site/lessons.toml``, in the course's language."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
     text = resources.files(__package__).joinpath("lessons.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return localize_data(tomllib.loads(text), "lessons.toml")
 
 
 # -- files --------------------------------------------------------------------------------
@@ -133,7 +158,7 @@ def _slug(text: str) -> str:
 
 def _json_script(element_id: str, data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    return f'<script type="application/json" id="{element_id}">{text}</script>'
+    return f'<script type="application/json" id="{element_id}">{text}</script>'  # i18n: ignore
 
 
 # -- executing the lessons --------------------------------------------------------------------
@@ -145,7 +170,7 @@ async def _execute_one(path: Path, home: Path, limit: asyncio.Semaphore) -> dict
 
     nb = nbformat.read(path, as_version=4)
     run = copy.deepcopy(nb)
-    probe = "from tutorial.site.kernel import print_widgets\nprint_widgets()"
+    probe = "from tutorial.site.kernel import print_widgets\nprint_widgets()"  # i18n: ignore
     run.cells.append(nbformat.v4.new_code_cell(probe))
     async with limit:
         client = NotebookClient(
@@ -170,7 +195,8 @@ async def _execute_one(path: Path, home: Path, limit: asyncio.Semaphore) -> dict
 def _kernel_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["CALF_TUTORIAL_HOME"] = str(home)
-    env["MPLBACKEND"] = "Agg"
+    env["MPLBACKEND"] = "Agg"  # i18n: ignore
+    env[LANGUAGE_ENV] = get_language()  # the lessons run in the language of the build
     env.pop("JUPYTER_PLATFORM_DIRS", None)
     return env
 
@@ -202,7 +228,7 @@ def _title_of(nb: Any) -> str:
             for line in cell.source.splitlines():
                 if line.startswith("# "):
                     return line[2:].strip()
-    return "Lesson"
+    return _("Lesson")
 
 
 class _Page:
@@ -229,7 +255,8 @@ class _Page:
             elif cell.cell_type == "code":
                 live = next((n for c, n in _SESSION_ONLY.items() if c in cell.source), None)
                 if live:
-                    parts.append(f'<p class="note live-only">{live}</p>')
+                    live_html = _html(_(live), progress=_progress_link())
+                    parts.append(f'<p class="note live-only">{live_html}</p>')
                     continue
                 shown = [self.output(o) for o in cell.get("outputs", [])]
                 shown = [s for s in shown if s]
@@ -241,7 +268,9 @@ class _Page:
         kind = output.get("output_type")
         if kind == "error":
             raise RoutineError(
-                f"the lesson raised {output.get('ename')}: {output.get('evalue')}",
+                _("the lesson raised {name}: {value}").format(
+                    name=output.get("ename"), value=output.get("evalue")
+                ),
                 source=f"{self.stem}.ipynb",
                 field="outputs",
             )
@@ -255,11 +284,16 @@ class _Page:
             return self.widget(model_id)
         if "image/png" in data:
             name = self.site.image(base64.b64decode(data["image/png"]), f"{self.stem}-figure")
-            alt = f"Diagram: {self.heading}" if self.heading else "Diagram"
+            alt = (
+                _("Diagram: {heading}").format(heading=self.heading)
+                if self.heading
+                else _("Diagram")
+            )
             words = _text(data.get("text/plain", "")).strip()
             if words and not words.startswith("<"):  # a picture's own words, not a repr
                 alt = words
-            return f'<figure class="fig"><img src="{name}" alt="{html.escape(alt)}"></figure>'
+            img = f'<img src="{name}" alt="{html.escape(alt)}">'  # i18n: ignore
+            return f'<figure class="fig">{img}</figure>'
         if "text/html" in data:
             return f'<div class="html">{_text(data["text/html"])}</div>'
         if "text/markdown" in data:
@@ -276,12 +310,20 @@ class _Page:
         if not path.is_file():
             return ""
         name = self.site.copy(path)
-        what = "the A4 handout (PDF)" if path.suffix == ".pdf" else f"the file {path.name}"
-        return (
-            f'<p class="file"><a href="{name}" download>Download {html.escape(what)}</a> '
-            f"<span class='note'>(made when this site was built; to make one for your own "
-            f"routine you need Python: see <a href='{FULL_COURSE}'>the full course</a>)</span></p>"
+        what = (
+            _("the A4 handout (PDF)")
+            if path.suffix == ".pdf"
+            else _("the file {name}").format(name=path.name)
         )
+        download = _link(name, _("Download {what}").format(what=what), " download")
+        note = _html(
+            _(
+                "(made when this site was built; to make one for your own routine you need "
+                "Python: see {full_course})"
+            ),
+            full_course=_link(FULL_COURSE, _("the full course")),
+        )
+        return f'<p class="file">{download} <span class="note">{note}</span></p>'  # i18n: ignore
 
     def widget(self, model_id: str) -> str:
         described = self.widgets.get(model_id)
@@ -294,10 +336,11 @@ class _Page:
         if name == "SafetyCheck":
             return self.mount("safety-check", described)
         if name in _NEEDS_PYTHON:
-            return (
-                f'<aside class="needs-python" role="note"><strong>Needs Python.</strong> '
-                f"{html.escape(_NEEDS_PYTHON[name])} "
-                f'<a href="{FULL_COURSE}">How to run the full course</a>.</aside>'
+            text = html.escape(_(_NEEDS_PYTHON[name]))
+            link = _link(FULL_COURSE, _("How to run the full course"))
+            return (  # i18n: ignore
+                f'<aside class="needs-python" role="note"><strong>{html.escape(_("Needs Python."))}'
+                f"</strong> {text} {link}</aside>"
             )
         return self.static(described)
 
@@ -309,12 +352,14 @@ class _Page:
             return f'<div class="html">{described.get("value", "")}</div>'
         if kind == "image" and described.get("data"):
             name = self.site.image(base64.b64decode(described["data"]), f"{self.stem}-image")
-            return f'<img src="{name}" alt="{html.escape(self.heading or "Picture")}">'
+            alt = self.heading or _("Picture")
+            return f'<img src="{name}" alt="{html.escape(alt)}">'  # i18n: ignore
         if kind == "box":
             inner = "".join(
                 self.static(self.widgets.get(c, {})) for c in described.get("children", [])
             )
-            return f'<div class="box box-{described.get("direction", "column")}">{inner}</div>'
+            direction = described.get("direction", "column")
+            return f'<div class="box box-{direction}">{inner}</div>'  # i18n: ignore
         return ""
 
     def mount(self, kind: str, described: Mapping[str, Any]) -> str:
@@ -345,10 +390,10 @@ class _Page:
         elif kind == "safety-check":
             self.uses.add("safety")
         self.configs.append(_json_script(config_id, config))
-        return (
+        needs = html.escape(_("This part of the lesson needs JavaScript."))
+        return (  # i18n: ignore
             f'<div class="cs-widget cs-widget-{kind}" data-widget="{kind}" '
-            f'data-config="{config_id}"><noscript>This part of the lesson needs JavaScript.'
-            f"</noscript></div>"
+            f'data-config="{config_id}"><noscript>{needs}</noscript></div>'
         )
 
 
@@ -373,8 +418,19 @@ def _page(
     info = lesson_info()
     script_tags = "\n".join(f'<script src="{s}"></script>' for s in scripts)
     strip = "" if home else safety
+    footer = _html(
+        _(
+            "Works offline: every page, picture and script is in this folder. Progress and "
+            "timer sessions stay in this browser (see {progress}). These pages were made by "
+            "running the lessons; where a lesson says to run a cell, that was done for you. "
+            "{full_course}."
+        ),
+        progress=_progress_link(),
+        full_course=_link(FULL_COURSE, _("The full course, with Python")),
+    )
+    skip = html.escape(_("Skip to the content"))
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{html_lang()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -384,7 +440,7 @@ def _page(
 <link rel="stylesheet" href="assets/site.css">
 </head>
 <body>
-<a class="skip" href="#main">Skip to the content</a>
+<a class="skip" href="#main">{skip}</a>
 <header class="site-header">
 <a class="brand" href="index.html">{html.escape(info["site_title"])}</a>
 {nav}
@@ -394,16 +450,13 @@ def _page(
 {body}
 </main>
 {pager}
-<footer class="site-footer"><p>Works offline: every page, picture and script is in this
-folder. Progress and timer sessions stay in this browser (see <a href="progress.html">Your
-progress</a>). These pages were made by running the lessons; where a lesson says to run a
-cell, that was done for you. <a href="{FULL_COURSE}">The full course, with Python</a>.</p>
+<footer class="site-footer"><p>{footer}</p>
 </footer>
 {extra}
 {script_tags}
 </body>
 </html>
-"""
+"""  # i18n: ignore
 
 
 def _nav(lessons: list[tuple[str, str]], current: str) -> str:
@@ -411,9 +464,11 @@ def _nav(lessons: list[tuple[str, str]], current: str) -> str:
     for stem, title in lessons:
         mark = ' aria-current="page"' if stem == current else ""
         items.append(f'<li><a href="{stem}.html"{mark}>{html.escape(title)}</a></li>')
-    return (
-        '<nav class="lessons-nav" aria-label="Lessons"><details><summary>Lessons</summary>'
-        f'<ol>{"".join(items)}<li><a href="progress.html">Your progress</a></li></ol>'
+    lessons_word = html.escape(_("Lessons"))
+    return (  # i18n: ignore
+        f'<nav class="lessons-nav" aria-label="{lessons_word}"><details>'
+        f"<summary>{lessons_word}</summary>"
+        f"<ol>{''.join(items)}<li>{_progress_link()}</li></ol>"
         "</details></nav>"
     )
 
@@ -422,26 +477,42 @@ def _pager(lessons: list[tuple[str, str]], index: int) -> str:
     links = []
     if index > 0:
         stem, title = lessons[index - 1]
-        links.append(f'<a rel="prev" href="{stem}.html">← {html.escape(title)}</a>')
+        links.append(f'<a rel="prev" href="{stem}.html">← {html.escape(title)}</a>')  # i18n: ignore
     else:
-        links.append('<a rel="prev" href="index.html">← Home</a>')
+        links.append(f'<a rel="prev" href="index.html">← {html.escape(_("Home"))}</a>')
     if index + 1 < len(lessons):
         stem, title = lessons[index + 1]
-        links.append(f'<a rel="next" href="{stem}.html">{html.escape(title)} →</a>')
-    return f'<nav class="pager" aria-label="Previous and next lesson">{"".join(links)}</nav>'
+        links.append(f'<a rel="next" href="{stem}.html">{html.escape(title)} →</a>')  # i18n: ignore
+    label = html.escape(_("Previous and next lesson"))
+    return f'<nav class="pager" aria-label="{label}">{"".join(links)}</nav>'  # i18n: ignore
+
+
+def _home_pager() -> str:
+    home = html.escape(_("Home"))
+    link = f'<a href="index.html">← {home}</a>'  # i18n: ignore
+    return f'<nav class="pager" aria-label="{home}">{link}</nav>'  # i18n: ignore
 
 
 def _safety_strip() -> str:
     from ..widgets.cards import safety_box
 
     box = safety_box(compact=True).value
-    return (
-        '<aside class="safety-strip" aria-label="Safety first"><details>'
-        "<summary><strong>Safety first:</strong> in a cramp, stretch first (knee straight, "
-        "toes towards the shin). No massage on a swollen, warm, red or tender calf. "
-        "<span class='more'>Show the warning signs</span></summary>"
+    label = html.escape(_("Safety first"))
+    first = html.escape(_("Safety first:"))
+    text = html.escape(
+        _(
+            "in a cramp, stretch first (knee straight, toes towards the shin). No massage on "
+            "a swollen, warm, red or tender calf."
+        )
+    )
+    more = html.escape(_("Show the warning signs"))
+    full = _link("01_calf_cramps.html", _("The full list in lesson 1"))
+    return (  # i18n: ignore
+        f'<aside class="safety-strip" aria-label="{label}"><details>'
+        f"<summary><strong>{first}</strong> {text} "
+        f"<span class='more'>{more}</span></summary>"
         f'<div class="html">{box}</div>'
-        '<p><a href="01_calf_cramps.html">The full list in lesson 1</a></p></details></aside>'
+        f"<p>{full}</p></details></aside>"
     )
 
 
@@ -453,40 +524,54 @@ def _home(lessons: list[tuple[str, str]]) -> str:
     rows = []
     for stem, title in lessons:
         entry = by_stem.get(stem, {})
-        rows.append(
+        rows.append(  # i18n: ignore
             f'<li class="lesson-card"><a href="{stem}.html"><span class="lesson-title">'
             f"{html.escape(title)}</span></a>"
-            f'<p class="who"><strong>For:</strong> {html.escape(entry.get("for", ""))}</p>'
+            f'<p class="who"><strong>{html.escape(_("For:"))}</strong> '
+            f"{html.escape(entry.get('for', ''))}</p>"
             f'<p class="gives">{html.escape(entry.get("gives", ""))}</p></li>'
         )
-    return (
+    works = _html(
+        _(
+            "Everything you read and see, the step timer (sound, voice, flash, screen kept "
+            "awake), the cun calculator, the point explorer, find-the-point practice, the "
+            "points on a photo of your own leg (the photo stays in this browser) and the "
+            "safety check work in this browser with nothing installed, also offline. Your "
+            "practice answers and timer sessions stay in this browser: {progress}. Saving "
+            "routine files (the timing lab) and making a handout for your own routine need "
+            "Python: see {full_course}. The printable {handout} is here."
+        ),
+        progress=_link("progress.html", _("export, import or forget them")),
+        full_course=_link(FULL_COURSE, _("the full course")),
+        handout=_link("files/calf-cramp-handout.pdf", _("A4 handout (PDF)"), " download"),
+    )
+    return (  # i18n: ignore
         f"<h1>{html.escape(info['site_title'])}</h1>"
         f'<p class="intro">{html.escape(info["intro"])}</p>'
         '<section class="safety-first" aria-labelledby="safety-h">'
-        '<h2 id="safety-h">Safety first</h2>'
+        f'<h2 id="safety-h">{html.escape(_("Safety first"))}</h2>'
         f'<div class="html">{safety_box(compact=True).value}</div></section>'
-        '<section aria-labelledby="lessons-h"><h2 id="lessons-h">The lessons</h2>'
+        '<section aria-labelledby="lessons-h">'
+        f'<h2 id="lessons-h">{html.escape(_("The lessons"))}</h2>'
         f'<ol class="lesson-list">{"".join(rows)}</ol></section>'
-        '<section aria-labelledby="works-h"><h2 id="works-h">What works here</h2>'
-        "<p>Everything you read and see, the step timer (sound, voice, flash, screen kept "
-        "awake), the cun calculator, the point explorer, find-the-point practice, the "
-        "points on a photo of your own leg (the photo stays in this browser) and the "
-        "safety check work in this browser with nothing installed, also offline. Your "
-        'practice answers and timer sessions stay in this browser: <a href="progress.html">'
-        "export, import or forget them</a>. Saving routine files (the timing lab) and making "
-        "a handout for your own routine need Python: see "
-        f'<a href="{FULL_COURSE}">the full course</a>. The printable '
-        '<a href="files/calf-cramp-handout.pdf" download>A4 handout (PDF)</a> is here.</p>'
-        "</section>"
+        '<section aria-labelledby="works-h">'
+        f'<h2 id="works-h">{html.escape(_("What works here"))}</h2>'
+        f"<p>{works}</p></section>"
     )
 
 
+def _page_title(title: str) -> str:
+    return _("{title} · Calf cramps course").format(title=title)
+
+
 def _progress_page() -> str:
-    return (
-        "<h1>Your progress</h1>"
-        "<p>Your practice answers and timer sessions are kept in this browser only "
+    text = _(
+        "Your practice answers and timer sessions are kept in this browser only "
         "(nothing is sent anywhere). Export them to a file to keep them or to move them to "
-        "another browser; import a file exported before; or forget everything.</p>"
+        "another browser; import a file exported before; or forget everything."
+    )
+    return (  # i18n: ignore
+        f"<h1>{html.escape(_('Your progress'))}</h1><p>{html.escape(text)}</p>"
         '<div class="cs-widget cs-widget-progress" data-widget="progress" '
         'data-config=""></div>'
     )
@@ -503,22 +588,25 @@ def _readme_section(readme: Path, heading: str) -> str:
 
 def _full_course_page(readme: Path) -> str:
     """How to run the full course: the README's own quick start (no second copy)."""
-    quick = _readme_section(readme, "Quick start")
-    body = render_markdown(quick) if quick else "<p>See the README of the course's source.</p>"
-    return (
-        "<h1>The full course, with Python</h1>"
-        "<p>These pages were made by running the lessons once; the code is hidden and, where "
+    quick = _readme_section(readme, "Quick start")  # i18n: ignore (the README's heading)
+    see = html.escape(_("See the README of the course's source."))
+    body = render_markdown(quick) if quick else f"<p>{see}</p>"
+    text = _(
+        "These pages were made by running the lessons once; the code is hidden and, where "
         "a lesson says to run a cell, that was done for you. Everything that needs Python "
         "(the timing lab's sliders and routine files, a handout for your own routine, "
         "driving the timer from code) works in the full course in JupyterLab. From a copy "
-        "of the course's source:</p>"
+        "of the course's source:"
+    )
+    return (  # i18n: ignore
+        f"<h1>{html.escape(_('The full course, with Python'))}</h1><p>{html.escape(text)}</p>"
         f'<section class="md">{body}</section>'
     )
 
 
 def _font_css() -> str:
     data = base64.b64encode(_FONT.read_bytes()).decode("ascii")
-    return (
+    return (  # i18n: ignore
         "/* The bundled hanzi subset (SIL OFL 1.1), inlined so that pages opened from disk\n"
         "   (file://) can use it: browsers refuse font files from disk. */\n"
         '@font-face { font-family: "Tutorial CJK"; font-style: normal; font-weight: 400;\n'
@@ -535,7 +623,7 @@ def site_css() -> str:
 def timer_module_js() -> str:
     """``timer.js``, unchanged, as a string a page imports (file:// forbids module files)."""
     source = (_PACKAGE_STATIC / "timer.js").read_text(encoding="utf-8")
-    return (
+    return (  # i18n: ignore
         "// tutorial/static/timer.js, unchanged, imported from a Blob by site.js.\n"
         f"window.CCT_TIMER_ESM = {json.dumps(source)};\n"
     )
@@ -565,7 +653,7 @@ def _data_js(uses: set[str], site: _Site) -> str:
         data["photo"] = export.photo_data()
     data["routine"] = routine_to_dict(routine)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    head = "// Made by tutorial.site at build time from the package's data.\n"
+    head = "// Made by tutorial.site at build time from the package's data.\n"  # i18n: ignore
     return f"{head}window.CCT_DATA = {text};\n"
 
 
@@ -612,7 +700,7 @@ def build_site(
     paths = sorted(source.glob("[0-9][0-9]_*.ipynb"))
     if not paths:
         raise RoutineError(
-            "no lesson notebooks (NN_name.ipynb) found; pass the notebooks folder",
+            _("no lesson notebooks (NN_name.ipynb) found; pass the notebooks folder"),
             source=str(source),
         )
     report = BuildReport(out=out)
@@ -638,7 +726,7 @@ def build_site(
                 site.text(
                     f"{stem}.html",
                     _page(
-                        title=f"{lessons[index][1]} · Calf cramps course",
+                        title=_page_title(lessons[index][1]),
                         body=body,
                         nav=_nav(lessons, stem),
                         pager=_pager(lessons, index),
@@ -651,7 +739,7 @@ def build_site(
         site.text(
             "index.html",
             _page(
-                title="Calf cramps course",
+                title=_("Calf cramps course"),
                 body=_home(lessons),
                 nav=_nav(lessons, ""),
                 pager="",
@@ -663,10 +751,10 @@ def build_site(
         site.text(
             "progress.html",
             _page(
-                title="Your progress · Calf cramps course",
+                title=_page_title(_("Your progress")),
                 body=_progress_page(),
                 nav=_nav(lessons, ""),
-                pager='<nav class="pager" aria-label="Home"><a href="index.html">← Home</a></nav>',
+                pager=_home_pager(),
                 scripts=_SCRIPTS,
                 safety=safety,
             ),
@@ -674,10 +762,10 @@ def build_site(
         site.text(
             FULL_COURSE,
             _page(
-                title="The full course · Calf cramps course",
+                title=_page_title(_("The full course")),
                 body=_full_course_page(source.resolve().parent / "README.md"),
                 nav=_nav(lessons, ""),
-                pager='<nav class="pager" aria-label="Home"><a href="index.html">← Home</a></nav>',
+                pager=_home_pager(),
                 scripts=_SCRIPTS,
                 safety=safety,
             ),

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
 from typing import Any
 
+from ..content.i18n import _, per_language
 from ..content.loader import load_cun, load_landmarks, load_points, load_routine, routine_from_dict
 from ..content.model import VIEWS, Routine
 
@@ -206,10 +206,12 @@ def explorer_data(codes: Iterable[str], write: WriteFile) -> dict[str, Any]:
             "views": [
                 {
                     "view": view,
-                    "title": VIEW_TITLES[view],
+                    "title": _(VIEW_TITLES[view]),
                     "src": write(_leg_png(code, view, False), f"explorer-{code}-{view}"),
                     "src_hanzi": write(_leg_png(code, view, True), f"explorer-{code}-{view}-zh"),
-                    "alt": f"{VIEW_TITLES[view]} view of the right leg, {code} highlighted",
+                    "alt": _("{view} view of the right leg, {code} highlighted").format(
+                        view=_(VIEW_TITLES[view]), code=code
+                    ),
                 }
                 for view in _views_of(code)
             ],
@@ -372,7 +374,7 @@ def _picture_urls(
 _WIDGET_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys", "timer_id"}
 
 
-@cache
+@per_language
 def _timer_state(
     routine: Routine,
     first_leg: str,

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..content.i18n import _, html_lang
 from ..content.loader import routine_to_dict
 from ..store.files import atomic_write_text
 from . import export
@@ -62,31 +63,47 @@ def timer_html(timer: StepTimer, *, title: str | None = None) -> str:
             (_STATIC / "site.js").read_text(encoding="utf-8"),
         )
     )
+    e = html.escape
+    heading = e(page_title)
+    tab_title = e(_("{title} · step timer").format(title=page_title))
+    safety_label = e(_("Safety first"))
+    safety_first = e(_("Safety first:"))
+    safety = e(
+        _(
+            "in a cramp, stretch first (knee straight, toes towards the shin). No massage on a "
+            "swollen, warm, red or tender calf; get help at once for breathlessness or chest "
+            "pain."
+        )
+    )
+    note = e(
+        _(
+            "Press Start (or the space bar). The timer keeps time in this page, with no "
+            "network; finished sessions are kept in this browser."
+        )
+    )
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{html_lang()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(page_title)} · step timer</title>
+<title>{tab_title}</title>
 <style>
 {css}
 </style>
 </head>
 <body class="single-timer">
 <main id="main">
-<h1>{html.escape(page_title)}</h1>
-<aside class="safety-strip" aria-label="Safety first"><p><strong>Safety first:</strong> in a
-cramp, stretch first (knee straight, toes towards the shin). No massage on a swollen, warm,
-red or tender calf; get help at once for breathlessness or chest pain.</p></aside>
+<h1>{heading}</h1>
+<aside class="safety-strip" aria-label="{safety_label}"><p><strong>{safety_first}</strong>
+{safety}</p></aside>
 <div class="cs-widget cs-widget-timer" data-widget="timer" data-config="cs-config-1"></div>
-<p class="note">Press Start (or the space bar). The timer keeps time in this page, with no
-network; finished sessions are kept in this browser.</p>
+<p class="note">{note}</p>
 </main>
 <script type="application/json" id="cs-config-1">{data}</script>
 {scripts}
 </body>
 </html>
-"""
+"""  # i18n: ignore
 
 
 def save_timer_html(timer: StepTimer, path: str | Path, *, title: str | None = None) -> Path:

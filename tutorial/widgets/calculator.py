@@ -13,18 +13,31 @@ from html import escape
 import ipywidgets as widgets
 import traitlets
 
+from ..content.i18n import _, babel_locale, format_decimal
 from ..content.loader import load_cun, load_points
 from ..content.model import RoutineError
 
 __all__ = ["CunCalculator", "PointDistance", "cun_cm", "personal_distances", "validate_length"]
 
-#: The calculator's rule (accepted lengths, messages), from ``cun.toml [calculator]``: the
-#: in-browser site runs the same rule in JavaScript from the same data.
-_RULE = load_cun()["calculator"]
+
+def _rule() -> dict:
+    """The calculator's rule (accepted lengths, messages), from ``cun.toml [calculator]``, in
+    the current language: the in-browser site runs the same rule in JavaScript from the same
+    data."""
+    return load_cun()["calculator"]
+
+
 #: Lengths (cm) the calculator accepts: from a small child to a very tall adult.
-MIN_LENGTH_CM = float(_RULE["min_cm"])
-MAX_LENGTH_CM = float(_RULE["max_cm"])
-DEFAULT_LENGTH_CM = float(_RULE["default_cm"])
+MIN_LENGTH_CM = float(_rule()["min_cm"])
+MAX_LENGTH_CM = float(_rule()["max_cm"])
+DEFAULT_LENGTH_CM = float(_rule()["default_cm"])
+
+
+def _fixed(value: float, digits: int) -> str:
+    """``value`` with exactly ``digits`` decimals in the language's number format (Babel)."""
+    from babel.numbers import format_decimal as babel_format
+
+    return babel_format(value, format="#,##0." + "0" * digits, locale=babel_locale())
 
 
 def _reference_cun() -> float:
@@ -53,9 +66,9 @@ def validate_length(text: str) -> tuple[float | None, str]:
     except ValueError:
         value = float("nan")
     if not shown or value != value or value in (float("inf"), float("-inf")):
-        return None, _RULE["not_a_number"].format(text=shown[:40])
+        return None, _rule()["not_a_number"].format(text=shown[:40])
     if not MIN_LENGTH_CM <= value <= MAX_LENGTH_CM:
-        return None, _RULE["out_of_range"].format(
+        return None, _rule()["out_of_range"].format(
             text=f"{value:g}", min=f"{MIN_LENGTH_CM:g}", max=f"{MAX_LENGTH_CM:g}"
         )
     return value, ""
@@ -80,11 +93,19 @@ def cun_cm(length_cm: float) -> float:
     2.5
     """
     if isinstance(length_cm, bool) or not isinstance(length_cm, (int, float)):
-        raise RoutineError(f"expected a length in cm, got {type(length_cm).__name__}")
+        raise RoutineError(
+            _("expected a length in cm, got {kind}").format(kind=type(length_cm).__name__)
+        )
     if not MIN_LENGTH_CM <= length_cm <= MAX_LENGTH_CM:
         raise RoutineError(
-            f"{length_cm:g} cm is not a knee-to-ankle length; measure from the crease behind "
-            f"the knee to the outer ankle bone (expected {MIN_LENGTH_CM:g}-{MAX_LENGTH_CM:g} cm)"
+            _(
+                "{length} cm is not a knee-to-ankle length; measure from the crease behind "
+                "the knee to the outer ankle bone (expected {min}-{max} cm)"
+            ).format(
+                length=format_decimal(length_cm, 2),
+                min=format_decimal(MIN_LENGTH_CM),
+                max=format_decimal(MAX_LENGTH_CM),
+            )
         )
     return float(length_cm) / _reference_cun()
 
@@ -157,13 +178,15 @@ class CunCalculator(widgets.VBox):
 
         use_page_style()  # the CJK font for the table's point names
         self._input = widgets.Text(
-            description="Length (cm)",
-            placeholder=f"{MIN_LENGTH_CM:g} to {MAX_LENGTH_CM:g}",
+            description=_("Length (cm)"),
+            placeholder=_("{min} to {max}").format(
+                min=format_decimal(MIN_LENGTH_CM), max=format_decimal(MAX_LENGTH_CM)
+            ),
             continuous_update=False,
             style={"description_width": "initial"},
             layout=widgets.Layout(width="240px"),
         )
-        self._help = widgets.HTML(_plain(_RULE["how_to_measure"], css="calf-calc-help"))
+        self._help = widgets.HTML(_plain(_rule()["how_to_measure"], css="calf-calc-help"))
         self._message = widgets.HTML(layout=widgets.Layout(display="none"))
         self._table = widgets.HTML()
         super().__init__(children=[self._help, self._input, self._message, self._table], **kwargs)
@@ -218,7 +241,7 @@ def _plain(text: str, *, css: str, alert: bool = False) -> str:
     role = " role='alert'" if alert else ""
     colour = "#8a1c1c" if alert else "#1b1b1b"
     return (
-        f"<div class='{css}'{role} style='white-space:normal;max-width:60em;"
+        f"<div class='{css}'{role} style='white-space:normal;max-width:60em;"  # i18n: ignore
         f"color:{colour};font-size:15px;line-height:1.4'>{escape(text)}</div>"
     )
 
@@ -233,30 +256,36 @@ def table_html(length_cm: float) -> str:
     for d in personal_distances(length_cm):
         mark = " *" if d.derived else ""
         rows.append(
-            f"<tr><td style='white-space:nowrap;{_CELL}'>{escape(d.name)}</td>"
-            f"<td style='text-align:right;{_CELL}'>{d.below_knee_cun:g}{mark}</td>"
-            f"<td style='text-align:right;{_CELL}'>{d.below_knee_cm:.1f}</td>"
-            f"<td style='text-align:right;{_CELL}'>{d.above_ankle_cm:.1f}</td>"
+            f"<tr><td style='white-space:nowrap;{_CELL}'>{escape(d.name)}</td>"  # i18n: ignore
+            f"<td style='text-align:right;{_CELL}'>{format_decimal(d.below_knee_cun, 2)}{mark}</td>"
+            f"<td style='text-align:right;{_CELL}'>{_fixed(d.below_knee_cm, 1)}</td>"
+            f"<td style='text-align:right;{_CELL}'>{_fixed(d.above_ankle_cm, 1)}</td>"
             f"<td style='{_CELL}'>{escape(d.across)}</td></tr>"
         )
     th = "<th style='text-align:{};padding:2px 8px;vertical-align:bottom'>{}</th>"
     head = "".join(
         th.format(align, escape(text))
         for align, text in (
-            ("left", "Point"),
-            ("right", "cun below knee line"),
-            ("right", "cm below knee line"),
-            ("right", "cm above outer ankle bone"),
-            ("left", "Across the leg"),
+            ("left", _("Point")),
+            ("right", _("cun below knee line")),
+            ("right", _("cm below knee line")),
+            ("right", _("cm above outer ankle bone")),
+            ("left", _("Across the leg")),
         )
     )
+    your_cun = _("Your cun: {cun} cm").format(cun=_fixed(unit, 2))
+    how = _("({length} cm ÷ {parts})").format(
+        length=format_decimal(length_cm, 2), parts=format_decimal(_reference_cun())
+    )
+    note = _(
+        "* A level derived from the landmarks, a convention rather than a WHO figure: find "
+        "these points by feel first. KI3 sits level with the inner ankle bone, which is "
+        "higher than the outer one."
+    )
     return (
-        "<div style='color:#1b1b1b;background:#f5f7f5;border:2px solid #3d6b4f;"
+        "<div style='color:#1b1b1b;background:#f5f7f5;border:2px solid #3d6b4f;"  # i18n: ignore
         "border-radius:6px;padding:8px 12px;font-size:15px;max-width:1100px'>"
-        f"<div style='font-size:18px'><b>Your cun: {unit:.2f} cm</b> "
-        f"({length_cm:g} cm ÷ {_reference_cun():g})</div>"
+        f"<div style='font-size:18px'><b>{escape(your_cun)}</b> {escape(how)}</div>"
         f"<table style='border-collapse:collapse'><tr>{head}</tr>{''.join(rows)}</table>"
-        "<div style='color:#444;margin-top:4px'>* A depth derived from the landmarks, a "
-        "convention rather than a WHO figure: find these points by feel first. KI3 sits level "
-        "with the inner ankle bone, which is higher than the outer one.</div></div>"
+        f"<div style='color:#444;margin-top:4px'>{escape(note)}</div></div>"
     )

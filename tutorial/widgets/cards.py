@@ -19,6 +19,7 @@ from html import escape
 
 import ipywidgets as widgets
 
+from ..content.i18n import N_, _, format_decimal, format_list, pgettext
 from ..content.loader import (
     get_point,
     load_cun,
@@ -62,7 +63,28 @@ STYLES = {
     "plain": _PANEL + "background:#f7f7f7;border:1px solid #888;",
 }
 
-DERIVED_CAVEAT = "a drawing convention derived from the landmarks, not a WHO figure"
+DERIVED_CAVEAT = N_("a drawing convention derived from the landmarks, not a WHO figure")
+#: How a view is named in "Seen in" (the views of the diagrams).
+VIEW_WORDS = {
+    "anterior": N_("anterior view"),
+    "lateral": N_("lateral view"),
+    "posterior": N_("posterior view"),
+    "medial": N_("medial view"),
+}
+
+
+def _views(views: Iterable[str]) -> str:
+    return format_list(_(VIEW_WORDS[v]) if v in VIEW_WORDS else v for v in views)
+
+
+def _joined(texts: Iterable[str]) -> str:
+    """Clauses joined with the language's semicolon ("a; b; c")."""
+    return pgettext("separator between clauses", "; ").join(texts)
+
+
+def _label(text: str) -> str:
+    """``"Caution:"``: a title followed by its text, with the language's colon."""
+    return _("{title}:").format(title=text)
 
 
 def _e(text: object) -> str:
@@ -70,11 +92,13 @@ def _e(text: object) -> str:
 
 
 def _panel(kind: str, inner: str) -> str:
-    return f'<div class="calf-card calf-{kind}" style="{STYLES[kind]}">{inner}</div>'
+    return (
+        f'<div class="calf-card calf-{kind}" style="{STYLES[kind]}">{inner}</div>'  # i18n: ignore
+    )
 
 
 def _items(texts: Iterable[str]) -> str:
-    return (
+    return (  # i18n: ignore
         "<ul style='margin:4px 0 4px 18px;padding:0'>"
         + "".join(f"<li>{_e(t)}</li>" for t in texts)
         + "</ul>"
@@ -99,13 +123,18 @@ def level_text(point: Acupoint | str) -> str:
     '3 B-cun below the knee crease.'
     """
     point = get_point(point)
-    if point.y_cun == 0:
-        text = "Level with the knee crease (the popliteal crease)."
-    else:
-        text = f"{point.y_cun:g} B-cun below the knee crease."
+    cun = format_decimal(point.y_cun, 2)
     if point.y_derived:
-        text = f"About {text[0].lower()}{text[1:-1]} ({DERIVED_CAVEAT})."
-    return text
+        if point.y_cun == 0:
+            return _("About level with the knee crease ({caveat}).").format(
+                caveat=_(DERIVED_CAVEAT)
+            )
+        return _("About {cun} B-cun below the knee crease ({caveat}).").format(
+            cun=cun, caveat=_(DERIVED_CAVEAT)
+        )
+    if point.y_cun == 0:
+        return _("Level with the knee crease (the popliteal crease).")
+    return _("{cun} B-cun below the knee crease.").format(cun=cun)
 
 
 def steps_for_point(code: str, routine: Routine | None = None) -> tuple[Step, ...]:
@@ -120,28 +149,45 @@ def point_card_html(point: Acupoint | str, *, routine: Routine | None = None) ->
     landmarks = load_landmarks()
     landmark = landmarks.get(point.landmark)
     rows = [
-        ("Channel", f"{point.meridian} channel"),
-        ("Where", point.location),
-        ("How to find it", point.how_to_find),
-        ("Level", level_text(point)),
+        (_("Channel"), _("{meridian} channel").format(meridian=point.meridian)),
+        (_("Where"), point.location),
+        (_("How to find it"), point.how_to_find),
+        (_("Level"), level_text(point)),
     ]
     if point.offset_note:
-        rows.append(("Across", point.offset_note))
+        rows.append((_("Across"), point.offset_note))
     if landmark is not None:
-        rows.append(("Landmark", f"{landmark.name}: {landmark.description}"))
-    rows.append(("Seen in", ", ".join(f"{v} view" for v in point.views)))
+        rows.append(
+            (
+                _("Landmark"),
+                _("{name}: {description}").format(
+                    name=landmark.name, description=landmark.description
+                ),
+            )
+        )
+    rows.append((_("Seen in"), _views(point.views)))
     routine = routine if routine is not None else load_routine()
     steps = steps_for_point(point.code, routine)
     for step in steps:
         number = routine.steps.index(step) + 1
-        rows.append(("In the routine", f"Step {number}: {step.title}"))
+        rows.append(
+            (
+                _("In the routine"),
+                _("Step {number}: {title}").format(number=number, title=step.title),
+            )
+        )
         if step.hand:
-            rows.append(("Hand", step.hand))
+            rows.append((_("Hand"), step.hand))
         if step.effect:
-            rows.append(("Traditional effect", f"{step.effect} (a traditional idea, not proven)"))
+            rows.append(
+                (
+                    _("Traditional effect"),
+                    _("{effect} (a traditional idea, not proven)").format(effect=step.effect),
+                )
+            )
     if point.is_landmark_point:
-        rows.append(("Role", "A landmark for measuring; not pressed in the routine."))
-    body = "".join(
+        rows.append((_("Role"), _("A landmark for measuring; not pressed in the routine.")))
+    body = "".join(  # i18n: ignore
         f"<tr><th style='text-align:left;vertical-align:top;padding:2px 10px 2px 0;"
         f"white-space:nowrap'>{_e(k)}</th><td style='padding:2px 0'>{_e(v)}</td></tr>"
         for k, v in rows
@@ -150,13 +196,13 @@ def point_card_html(point: Acupoint | str, *, routine: Routine | None = None) ->
     # timer); repeating it here said the same thing twice in other words (BL40, BL60).
     caution = ""
     if point.cautions:
-        caution = (
+        caution = (  # i18n: ignore
             "<div style='margin-top:6px;padding:6px 10px;background:#fde8e8;"
-            "border-left:5px solid #a4161a'><b>Caution</b>"
+            f"border-left:5px solid #a4161a'><b>{_e(_('Caution'))}</b>"
             + _items(dict.fromkeys(point.cautions))
             + "</div>"
         )
-    title = (
+    title = (  # i18n: ignore
         f"<div style='font-size:19px;font-weight:bold;margin-bottom:4px'>"
         f"{_e(point.code)} {_e(point.pinyin)} <span lang='zh'>{_e(point.hanzi)}</span>"
         f" <span style='font-weight:normal'>· {_e(point.english)}</span></div>"
@@ -201,10 +247,12 @@ def red_flags_html(*, detail: bool = True) -> str:
         if flag.urgent:
             action = f"<b style='color:#a4161a'>{_e(flag.action)}</b>"
         more = f" {_e(flag.detail)}" if detail else ""
-        items.append(f"<li><b>{_e(flag.title)}.</b>{more} {action}</li>")
-    return _panel(
+        title = _("{title}.").format(title=flag.title)
+        items.append(f"<li><b>{_e(title)}</b>{more} {action}</li>")
+    heading = _("Do not massage; get medical help if:")
+    return _panel(  # i18n: ignore
         "danger",
-        "<div style='font-size:18px;font-weight:bold'>Do not massage; get medical help if:</div>"
+        f"<div style='font-size:18px;font-weight:bold'>{_e(heading)}</div>"
         f"<ul style='margin:4px 0 0 20px;padding:0'>{''.join(items)}</ul>",
     )
 
@@ -223,9 +271,9 @@ def red_flags(*, detail: bool = True) -> widgets.HTML:
 def evidence_html() -> str:
     """The markup of :func:`evidence_box`."""
     safety = load_safety()
-    return _panel(
+    return _panel(  # i18n: ignore
         "evidence",
-        "<div style='font-size:18px;font-weight:bold'>What the evidence says</div>"
+        f"<div style='font-size:18px;font-weight:bold'>{_e(_('What the evidence says'))}</div>"
         + _items(safety.evidence)
         + f"<div style='margin-top:4px'><i>{_e(safety.traditional_notice)}</i></div>",
     )
@@ -239,9 +287,9 @@ def evidence_box() -> widgets.HTML:
 def cautions_html() -> str:
     """The markup of :func:`cautions_box`."""
     safety = load_safety()
-    items = [f"<li><b>{_e(c.title)}:</b> {_e(c.action)}</li>" for c in safety.cautions]
+    items = [f"<li><b>{_e(_label(c.title))}</b> {_e(c.action)}</li>" for c in safety.cautions]
     items.append(
-        f"<li><b>{_e(safety.reminder['pregnancy_title'])}:</b> {_e(safety.pregnancy)}</li>"
+        f"<li><b>{_e(_label(safety.reminder['pregnancy_title']))}</b> {_e(safety.pregnancy)}</li>"
     )
     return _panel(
         "safety",
@@ -264,7 +312,7 @@ def posture_html() -> str:
         "safety",
         f"<div style='font-size:18px;font-weight:bold'>{_e(posture['title'])}</div>"
         f"<div>{_e(posture['crossed'])}</div><div><b>{_e(posture['alternative'])}</b></div>"
-        f"<div style='color:#a4161a;margin-top:4px'><b>{_e(caution.title)}:</b> "
+        f"<div style='color:#a4161a;margin-top:4px'><b>{_e(_label(caution.title))}</b> "
         f"{_e(caution.action)}</div>",
     )
 
@@ -278,13 +326,15 @@ def safety_reminder_html() -> str:
     """The markup of :func:`safety_reminder`."""
     safety = load_safety()
     reminder = safety.reminder
-    flags = "; ".join(flag.title for flag in safety.red_flags)
-    care = "; ".join([*(c.title for c in safety.cautions), reminder["pregnancy_title"]])
+    flags = _joined(flag.title for flag in safety.red_flags)
+    care = _joined([*(c.title for c in safety.cautions), reminder["pregnancy_title"]])
+    flags_line = _("{text} {items}.").format(text=reminder["text"], items=flags)
+    care_line = _("{text} {items}.").format(text=reminder["care"], items=care)
     return _panel(
         "safety",
         f"<div style='font-size:18px;font-weight:bold'>{_e(reminder['title'])}</div>"
-        f"<div>{_e(reminder['text'])} {_e(flags)}.</div>"
-        f"<div style='margin-top:4px'>{_e(reminder['care'])} {_e(care)}.</div>"
+        f"<div>{_e(flags_line)}</div>"
+        f"<div style='margin-top:4px'>{_e(care_line)}</div>"
         f"<div style='margin-top:6px'><a href='{_e(reminder['link'])}' target='_blank' "
         f"style='color:#0b4f9c;font-weight:bold;text-decoration:underline'>"
         f"{_e(reminder['link_text'])}</a></div>",
@@ -314,12 +364,12 @@ def safety_box(*, compact: bool = False) -> widgets.HTML:
 def landmark_card(landmark_id: str) -> widgets.HTML:
     """One landmark: its name, what to feel for, and the views that show it."""
     lm = load_landmarks()[landmark_id]
-    views = ", ".join(lm.views)
+    seen = _("Seen in: {views}").format(views=_views(lm.views))
     return widgets.HTML(
         _panel(
             "plain",
             f"<b>{_e(lm.name)}</b><br>{_e(lm.description)}<br>"
-            f"<span style='color:#444'>Seen in: {_e(views)}</span>",
+            f"<span style='color:#444'>{_e(seen)}</span>",
         )
     )
 
@@ -329,12 +379,14 @@ def landmarks_table() -> widgets.HTML:
     rows = "".join(
         f"<tr><td style='vertical-align:top;padding:3px 10px 3px 0'><b>{_e(lm.name)}</b></td>"
         f"<td style='padding:3px 10px 3px 0'>{_e(lm.description)}</td>"
-        f"<td style='vertical-align:top;color:#444'>{_e(', '.join(lm.views))}</td></tr>"
+        f"<td style='vertical-align:top;color:#444'>{_e(_views(lm.views))}</td></tr>"
         for lm in load_landmarks().values()
     )
-    head = (
-        "<tr><th style='text-align:left'>Landmark</th><th style='text-align:left'>What to feel"
-        "</th><th style='text-align:left'>Seen in</th></tr>"
+    head = "<tr>{}</tr>".format(
+        "".join(
+            f"<th style='text-align:left'>{_e(h)}</th>"
+            for h in (_("Landmark"), _("What to feel"), _("Seen in"))
+        )
     )
     return widgets.HTML(_panel("plain", f"<table>{head}{rows}</table>"))
 
@@ -367,17 +419,19 @@ def cun_table() -> widgets.HTML:
         f"<td style='text-align:right'>{f.cun:g}</td></tr>"
         for f in cun["finger"]
     )
-    head = (
-        "<tr><th style='text-align:left'>{}</th><th style='text-align:left'>{}</th>"
-        "<th>cun</th></tr>"
+    head = (  # i18n: ignore
+        "<tr><th style='text-align:left'>{}</th><th style='text-align:left'>{}</th><th>{}</th></tr>"
     )
+    cun_word = _e(_("cun"))
+    proportional = _e(_("Proportional (bone) cun: use these"))
+    finger_title = _e(_("Finger cun: only to check"))
     return widgets.HTML(
         _panel(
             "plain",
-            "<b>Proportional (bone) cun: use these</b>"
-            f"<table style='width:100%'>{head.format('From', 'To')}{prop}</table>"
-            "<br><b>Finger cun: only to check</b>"
-            f"<table style='width:100%'>{head.format('Measure', 'How')}{finger}</table>",
+            f"<b>{proportional}</b><table style='width:100%'>"
+            f"{head.format(_e(_('From')), _e(_('To')), cun_word)}{prop}</table>"
+            f"<br><b>{finger_title}</b><table style='width:100%'>"
+            f"{head.format(_e(_('Measure')), _e(_('How')), cun_word)}{finger}</table>",
         )
     )
 
@@ -390,10 +444,12 @@ def step_card(step: Step, *, number: int | None = None) -> widgets.HTML:
 def step_card_html(step: Step, *, number: int | None = None) -> str:
     """The markup of :func:`step_card`."""
     prefix = f"{number}. " if number is not None else ""
-    span = f"{step.min_seconds / 60:g}-{step.max_seconds / 60:g} min"
+    span = _("{low}-{high} min").format(
+        low=format_decimal(step.min_seconds / 60, 2), high=format_decimal(step.max_seconds / 60, 2)
+    )
     technique = load_techniques().get(step.technique, {})
     chinese = f" ({technique['chinese']})" if technique.get("chinese") else ""
-    parts = [
+    parts = [  # i18n: ignore
         f"<div style='font-size:17px;font-weight:bold'>{_e(prefix + step.title)}"
         f" <span style='font-weight:normal'>({_e(span)})</span></div>",
         f"<div><b>{_e(step.technique + chinese)}</b>"
@@ -402,7 +458,9 @@ def step_card_html(step: Step, *, number: int | None = None) -> str:
         f"<div>{_e(step.instructions)}</div>",
     ]
     if step.effect:
-        parts.append(f"<div style='color:#444'><i>Traditional effect: {_e(step.effect)}</i></div>")
+        effect = _("Traditional effect: {effect}").format(effect=step.effect)
+        parts.append(f"<div style='color:#444'><i>{_e(effect)}</i></div>")
     if step.caution:
-        parts.append(f"<div style='color:#a4161a'><b>Caution:</b> {_e(step.caution)}</div>")
+        caution = _e(_label(_("Caution")))
+        parts.append(f"<div style='color:#a4161a'><b>{caution}</b> {_e(step.caution)}</div>")
     return _panel("plain", "".join(parts))

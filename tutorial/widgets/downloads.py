@@ -18,6 +18,7 @@ from pathlib import Path
 import anywidget
 import traitlets
 
+from ..content.i18n import _
 from ..content.loader import load_routine
 from ..content.model import Routine, RoutineError
 
@@ -40,7 +41,9 @@ class Download(anywidget.AnyWidget):
     filename
         The name the browser saves the file under (no folders).
     label
-        The button's text.
+        The button's text; default "Download <filename>".
+    busy_label
+        What the button says while the file is being made; default "Preparing…".
     mime
         The file's media type.
     rebuild
@@ -68,6 +71,7 @@ class Download(anywidget.AnyWidget):
         build: Callable[[], bytes] | None = None,
         filename: str,
         label: str | None = None,
+        busy_label: str | None = None,
         mime: str = "application/octet-stream",
         rebuild: bool = False,
         **kwargs,
@@ -80,7 +84,8 @@ class Download(anywidget.AnyWidget):
         super().__init__(
             data=bytes(data),
             filename=filename,
-            label=label or f"Download {filename}",
+            label=label or _("Download {name}").format(name=filename),
+            busy_label=busy_label or _("Preparing…"),
             mime=mime,
             rebuild=rebuild,
             status="ready" if data else "",
@@ -99,13 +104,17 @@ class Download(anywidget.AnyWidget):
         except Exception as exc:  # a widget callback must report, not vanish
             self.status = "error"
             reason = exc.reason if isinstance(exc, RoutineError) else str(exc)
-            self.message = f"Could not make {self.filename}: {reason}"
+            self.message = _("Could not make {name}: {reason}").format(
+                name=self.filename, reason=reason
+            )
             traceback.print_exc()
             return b""
         self.data = data
         self.status = "ready"
         if not self.message:
-            self.message = f"{self.filename} is ready: your browser saves it in Downloads."
+            self.message = _("{name} is ready: your browser saves it in Downloads.").format(
+                name=self.filename
+            )
         return data
 
     def _on_front_end_msg(self, _widget, content, _buffers) -> None:
@@ -131,8 +140,8 @@ def handout_download(routine: Routine | None = None) -> Download:
     return Download(
         build=build,
         filename="calf-cramp-handout.pdf",
-        label="Make the handout (PDF)",
-        busy_label="Drawing the handout…",
+        label=_("Make the handout (PDF)"),
+        busy_label=_("Drawing the handout…"),
         mime="application/pdf",
     )
 
@@ -152,21 +161,23 @@ def routine_download(name: str = "my-routine.toml") -> Download:
         saved = user_data_dir() / name
         if saved.exists():
             load_routine(saved)  # refuse to hand out a broken file
-            widget.message = f"Your saved routine ({name}) is ready: your browser saves it."
+            widget.message = _(
+                "Your saved routine ({name}) is ready: your browser saves it."
+            ).format(name=name)
             return saved.read_bytes()
         import tempfile
 
         with tempfile.TemporaryDirectory() as folder:
             data = save_routine(load_routine(), Path(folder) / name).read_bytes()
-        widget.message = (
-            f"No saved routine yet (save one in lesson 5), so {name} holds the built-in routine."
-        )
+        widget.message = _(
+            "No saved routine yet (save one in lesson 5), so {name} holds the built-in routine."
+        ).format(name=name)
         return data
 
     widget = Download(
         build=build,
         filename=name,
-        label=f"Download your routine ({name})",
+        label=_("Download your routine ({name})").format(name=name),
         mime="application/toml",
         rebuild=True,
     )

@@ -16,6 +16,7 @@ from functools import lru_cache
 import ipywidgets as widgets
 import traitlets
 
+from ..content.i18n import N_, _, format_list, get_language
 from ..content.loader import load_points, load_routine
 from ..content.model import VIEWS
 from .cards import point_card_html
@@ -25,12 +26,12 @@ from .style import use_page_style
 
 __all__ = ["PICTURE_SIZES", "VIEW_TITLES", "PointExplorer", "picture_alt"]
 
-#: How each view is captioned under its picture.
+#: How each view is captioned under its picture (English; shown through ``_()``).
 VIEW_TITLES = {
-    "anterior": "Front (anterior)",
-    "lateral": "Outer side (lateral)",
-    "posterior": "Back (posterior)",
-    "medial": "Inner side (medial)",
+    "anterior": N_("Front (anterior)"),
+    "lateral": N_("Outer side (lateral)"),
+    "posterior": N_("Back (posterior)"),
+    "medial": N_("Inner side (medial)"),
 }
 
 
@@ -42,8 +43,13 @@ PICTURE_SIZES = {
 }
 
 
-@lru_cache(maxsize=192)
 def _leg_png(code: str, view: str, hanzi: bool, projector: bool = False) -> bytes:
+    """The explorer's picture of ``code`` in ``view``, drawn once per language."""
+    return _leg_png_in(code, view, hanzi, projector, get_language())
+
+
+@lru_cache(maxsize=192)
+def _leg_png_in(code: str, view: str, hanzi: bool, projector: bool, language: str) -> bytes:
     from ..drawing.legs import leg_png
 
     return leg_png(view, highlight=(code,), labels=True, hanzi=hanzi, **PICTURE_SIZES[projector])
@@ -56,13 +62,15 @@ def picture_alt(code: str, view: str) -> str:
     points = load_points()
     others = [c for c in points if c != code and view in visible_views(c)]
     point = points[code]
-    text = (
-        f"{VIEW_TITLES[view]} view of the right lower leg, knee at the top: "
-        f"{code} {point.pinyin} highlighted"
-    )
-    if others:
-        text += "; also marked: " + ", ".join(f"{c} {points[c].pinyin}" for c in others)
-    return text + "."
+    values = {"view": _(VIEW_TITLES[view]), "point": f"{code} {point.pinyin}"}
+    if not others:
+        return _(
+            "{view} view of the right lower leg, knee at the top: {point} highlighted."
+        ).format(**values)
+    return _(
+        "{view} view of the right lower leg, knee at the top: {point} highlighted; "
+        "also marked: {others}."
+    ).format(**values, others=format_list(f"{c} {points[c].pinyin}" for c in others))
 
 
 def _views_of(code: str) -> tuple[str, ...]:
@@ -113,13 +121,13 @@ class PointExplorer(widgets.VBox):
             value=code,
             style={"button_width": "auto"},
         )
-        self._hanzi_box = widgets.Checkbox(value=hanzi, description="Hanzi on the pictures")
+        self._hanzi_box = widgets.Checkbox(value=hanzi, description=_("Hanzi on the pictures"))
         self._images: dict[str, Picture] = {}
         self._panes: dict[str, widgets.VBox] = {}
         for view in VIEWS:
             image = Picture()  # at its own size, with a text alternative
             self._images[view] = image
-            title = widgets.Label(VIEW_TITLES[view])
+            title = widgets.Label(_(VIEW_TITLES[view]))
             title.add_class("calf-view-title")
             self._panes[view] = widgets.VBox(
                 [image, title],
@@ -132,7 +140,8 @@ class PointExplorer(widgets.VBox):
                 self._picker,
                 self._hanzi_box,
                 widgets.HBox(
-                    list(self._panes.values()), layout=widgets.Layout(flex_flow="row wrap")
+                    list(self._panes.values()),
+                    layout=widgets.Layout(flex_flow="row wrap"),  # i18n: ignore
                 ),
                 self._card,
                 self._errors,
@@ -152,7 +161,9 @@ class PointExplorer(widgets.VBox):
     @traitlets.validate("code")
     def _valid_code(self, proposal: dict) -> str:
         if proposal["value"] not in self.codes:
-            raise traitlets.TraitError(f"pick one of {', '.join(self.codes)}")
+            raise traitlets.TraitError(
+                _("pick one of {codes}").format(codes=format_list(self.codes, style="or"))
+            )
         return proposal["value"]
 
     @traitlets.observe("code")

@@ -19,12 +19,14 @@ from functools import wraps
 from typing import Any
 
 import ipywidgets as widgets
+import matplotlib
 import traitlets
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from ..content.i18n import _, babel_locale, ngettext
 from ..drawing.legs import SCREEN_PNG
 from ..store.db import Store, get_store
 from ..store.practicelog import (
@@ -35,13 +37,34 @@ from ..store.practicelog import (
     privacy_text,
 )
 from .picture import Picture
+from .style import hanzi_fonts
 
 __all__ = ["PracticeReport", "draw_practice_calendar", "draw_step_times"]
 
 _log = logging.getLogger(__name__)
 _PLANNED = "#BBBBBB"  # the same greys and blue as charts.draw_planned_vs_actual
 _ACTUAL = "#0072B2"
-_WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+#: Weekday rows of the calendar that carry a name (Monday = 0), the others stay blank.
+_NAMED_WEEKDAYS = (0, 2, 4, 6)
+
+
+def _weekday_names() -> list[str]:
+    """Short names of Monday, ..., Sunday in the course's language (Babel, CLDR); blank
+    for the rows left unnamed."""
+    from babel.dates import get_day_names
+
+    names = get_day_names("abbreviated", locale=babel_locale())
+    return [names[day] if day in _NAMED_WEEKDAYS else "" for day in range(7)]
+
+
+def _month_name(day: dt.date) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, "LLL", locale=babel_locale())
+
+
+def _sessions(n: int) -> str:
+    return ngettext("{n} session", "{n} sessions", n).format(n=n)
 
 
 def _gca(ax: Axes | None) -> Axes:
@@ -52,6 +75,7 @@ def _gca(ax: Axes | None) -> Axes:
     return ax
 
 
+@hanzi_fonts()
 def draw_practice_calendar(
     log: PracticeLog,
     *,
@@ -110,32 +134,37 @@ def draw_practice_calendar(
             ax.text(
                 week + 0.07,
                 -0.35,
-                first.strftime("%b"),
+                _month_name(first),
                 fontsize=8,
                 color="#333333",
                 va="bottom",
                 parse_math=False,
             )
-    for row, name in enumerate(_WEEKDAYS):
+    for row, name in enumerate(_weekday_names()):
         ax.text(-0.15, row + 0.5, name, fontsize=8, ha="right", va="center", color="#333333")
     ax.set_xlim(-1.3, weeks + 0.1)
     ax.set_ylim(7.15, -1.3)
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(
-        f"Days practised in the last {weeks} weeks: {shown}",
+        ngettext(
+            "Days practised in the last {weeks} week: {days}",
+            "Days practised in the last {weeks} weeks: {days}",
+            weeks,
+        ).format(weeks=weeks, days=shown),
         fontsize=10,
         loc="left",
         parse_math=False,
+        fontfamily=matplotlib.rcParams["font.family"],  # the hanzi font (hanzi_fonts)
     )
     ax.legend(
         handles=[
-            Patch(facecolor=settings["empty_colour"], label="no session"),
-            Patch(facecolor=settings["one_colour"], label="1 session"),
-            Patch(facecolor=settings["more_colour"], label="2 or more"),
-            Patch(facecolor="white", edgecolor=settings["today_colour"], label="today"),
+            Patch(facecolor=settings["empty_colour"], label=_("no session")),
+            Patch(facecolor=settings["one_colour"], label=_sessions(1)),
+            Patch(facecolor=settings["more_colour"], label=_("{n} or more").format(n=2)),
+            Patch(facecolor="white", edgecolor=settings["today_colour"], label=_("today")),
         ],
-        loc="upper center",
+        loc="upper center",  # i18n: ignore
         bbox_to_anchor=(0.5, 0.0),
         ncols=4,
         fontsize=8,
@@ -147,6 +176,7 @@ def draw_practice_calendar(
     return ax
 
 
+@hanzi_fonts()
 def draw_step_times(log: PracticeLog, *, ax: Axes | None = None) -> Axes:
     """Planned against actual time per routine step, over every session of ``log``.
 
@@ -192,20 +222,29 @@ def draw_step_times(log: PracticeLog, *, ax: Axes | None = None) -> Axes:
         [s.title for s in summaries],
         fontsize=9,
         parse_math=False,
+        fontfamily=matplotlib.rcParams["font.family"],
     )
     ax.invert_yaxis()
     n = len(log)
-    ax.set_xlabel(f"seconds, median over {n} session{'s' if n != 1 else ''}", fontsize=9)
+    ax.set_xlabel(
+        ngettext("seconds, median over {n} session", "seconds, median over {n} sessions", n).format(
+            n=n
+        ),
+        fontsize=9,
+        fontfamily=matplotlib.rcParams["font.family"],
+    )
     ax.tick_params(axis="x", labelsize=8)
     ax.grid(axis="x", color="#dddddd")
     ax.set_axisbelow(True)
     ax.legend(
         handles=[
-            Patch(facecolor=_PLANNED, label="planned"),
-            Patch(facecolor=_ACTUAL, label="actual"),
-            ax.plot([], [], color="#1d1d1d", linewidth=1.4, label="middle half of your times")[0],
+            Patch(facecolor=_PLANNED, label=_("planned")),
+            Patch(facecolor=_ACTUAL, label=_("actual")),
+            ax.plot([], [], color="#1d1d1d", linewidth=1.4, label=_("middle half of your times"))[
+                0
+            ],
         ],
-        loc="lower left",
+        loc="lower left",  # i18n: ignore
         bbox_to_anchor=(0.0, 1.0),
         ncols=3,
         fontsize=8,
@@ -216,6 +255,7 @@ def draw_step_times(log: PracticeLog, *, ax: Axes | None = None) -> Axes:
     return ax
 
 
+@hanzi_fonts()
 def _png(
     draw: Callable[[Axes], Any],
     figsize: tuple[float, float],
@@ -240,7 +280,7 @@ def _p(text: str, *, colour: str = "", small: bool = False, bold: bool = False) 
         style.append("font-size:0.92em")
     if bold:
         style.append("font-weight:600")
-    return f'<div style="{";".join(style)}">{html.escape(text)}</div>'
+    return f'<div style="{";".join(style)}">{html.escape(text)}</div>'  # i18n: ignore
 
 
 def _shows_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -253,7 +293,9 @@ def _shows_errors(method: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as err:
             self.errors.append(traceback.format_exc())
             _log.exception("practice report callback failed")
-            self._status.value = _p(f"Something went wrong: {err}", colour="#A33A00")
+            self._status.value = _p(
+                _("Something went wrong: {error}").format(error=err), colour="#A33A00"
+            )
             return None
 
     return wrapper
@@ -304,9 +346,9 @@ class PracticeReport(widgets.VBox):
         self.calendar.add_class("calf-log-calendar")
         self.steps = Picture(width=720)
         self.steps.add_class("calf-log-steps")
-        self.refresh_button = widgets.Button(description="Refresh", icon="refresh")
+        self.refresh_button = widgets.Button(description=_("Refresh"), icon="refresh")
         self.refresh_button.on_click(self._on_refresh_click)
-        self.csv_button = widgets.Button(description="Download as CSV", icon="download")
+        self.csv_button = widgets.Button(description=_("Download as CSV"), icon="download")
         self.csv_button.on_click(self._on_csv_click)
         self._csv_link = widgets.HTML("")
         self._privacy = widgets.HTML("")
@@ -325,11 +367,11 @@ class PracticeReport(widgets.VBox):
         self.cancel_button.on_click(self._on_cancel_click)
         self._status = widgets.HTML("")
         self._status.add_class("calf-log-status")
-        row = {"flex_flow": "row wrap", "align_items": "center", "margin": "6px 0"}
+        row = {"flex_flow": "row wrap", "align_items": "center", "margin": "6px 0"}  # i18n: ignore
         self.children = [
             self._notice,
             widgets.HBox(
-                [widgets.Label("My schedule:"), self.schedule_buttons],
+                [widgets.Label(_("My schedule:")), self.schedule_buttons],
                 layout=row,
             ),
             widgets.HTML(_p(text["schedule_note"], small=True, colour="#444444")),
@@ -388,10 +430,14 @@ class PracticeReport(widgets.VBox):
     @_shows_errors
     def _on_csv_click(self, _button: widgets.Button) -> None:
         data = base64.b64encode(("\ufeff" + self.practice.to_csv()).encode("utf-8")).decode("ascii")
-        self._csv_link.value = (
+        n = len(self.practice)
+        what = ngettext(
+            "({n} session, one row per step)", "({n} sessions, one row per step)", n
+        ).format(n=n)
+        self._csv_link.value = (  # i18n: ignore
             '<a download="practice-log.csv" href="data:text/csv;charset=utf-8;base64,'
             f'{data}" style="text-decoration:underline">practice-log.csv</a> '
-            f"({len(self.practice)} sessions, one row per step)"
+            f"{html.escape(what)}"
         )
 
     @_shows_errors
@@ -423,14 +469,21 @@ class PracticeReport(widgets.VBox):
         )
         rows = len(self.practice.step_summaries())
         sessions = len(self.practice)
-        self.calendar.alt = (
-            f"Calendar of the last 12 weeks, one square per day, filled on days you practised "
-            f"({sessions} sessions recorded)"
-        )
+        weeks = int(load_log_settings()["calendar"]["weeks"])
+        self.calendar.alt = ngettext(
+            "Calendar of the last {weeks} week, one square per day, filled on days you "
+            "practised ({sessions} recorded)",
+            "Calendar of the last {weeks} weeks, one square per day, filled on days you "
+            "practised ({sessions} recorded)",
+            weeks,
+        ).format(weeks=weeks, sessions=_sessions(sessions))
         self.steps.alt = (
-            f"Planned against actual time for each of {rows} steps, across {sessions} sessions"
+            _("Planned against actual time for each of {steps}, across {sessions}").format(
+                steps=ngettext("{n} step", "{n} steps", rows).format(n=rows),
+                sessions=_sessions(sessions),
+            )
             if rows
-            else "No step times yet: finish a timer session to see them here"
+            else _("No step times yet: finish a timer session to see them here")
         )
         height = 1.1 + 0.42 * max(rows, 1)
         self.steps.value = _png(
@@ -449,17 +502,48 @@ class PracticeReport(widgets.VBox):
         last = self.practice[-1].started_at.astimezone()
         name = {value: label for label, value in self.schedule_buttons.options}
         weeks = load_log_settings()["calendar"]["weeks"]
+        from babel.dates import format_skeleton, format_time
+        from babel.numbers import format_percent
+
+        locale = babel_locale()
         n = len(self.practice)
+        schedule = name[self.schedule].lower()
+        if adherence.percent is not None:
+            on_schedule = ngettext(
+                "On schedule ({schedule}): {percent} of days ({on} of {counted}) since your "
+                "first session in the last {weeks} week.",
+                "On schedule ({schedule}): {percent} of days ({on} of {counted}) since your "
+                "first session in the last {weeks} weeks.",
+                weeks,
+            ).format(
+                schedule=schedule,
+                percent=format_percent(adherence.percent / 100, locale=locale),
+                on=adherence.days_on_schedule,
+                counted=adherence.days_counted,
+                weeks=weeks,
+            )
+        else:
+            on_schedule = ngettext(
+                "On schedule ({schedule}): no sessions in the last {weeks} week.",
+                "On schedule ({schedule}): no sessions in the last {weeks} weeks.",
+                weeks,
+            ).format(schedule=schedule, weeks=weeks)
+        streak = adherence.streak_days
         lines = [
-            f"{n} session{'s' if n != 1 else ''} kept; the latest on {last:%a %d %b %Y at %H:%M}.",
-            f"On schedule ({name[self.schedule].lower()}): "
-            + (
-                f"{adherence.percent:.0f}% of days ({adherence.days_on_schedule} of "
-                f"{adherence.days_counted}) since your first session in the last {weeks} weeks."
-                if adherence.percent is not None
-                else f"no sessions in the last {weeks} weeks."
+            ngettext(
+                "{n} session kept; the latest on {date} at {time}.",
+                "{n} sessions kept; the latest on {date} at {time}.",
+                n,
+            ).format(
+                n=n,
+                date=format_skeleton("yMMMEd", last, locale=locale),
+                time=format_time(last, "short", locale=locale),
             ),
-            f"Current streak: {adherence.streak_days} "
-            f"day{'s' if adherence.streak_days != 1 else ''} on schedule.",
+            on_schedule,
+            ngettext(
+                "Current streak: {n} day on schedule.",
+                "Current streak: {n} days on schedule.",
+                streak,
+            ).format(n=streak),
         ]
         self._summary.value = "".join(_p(line) for line in lines)

@@ -32,6 +32,7 @@ import ipywidgets as widgets
 import traitlets
 from PIL import Image
 
+from ..content.i18n import N_, _, babel_locale, format_decimal, pgettext
 from ..content.loader import load_points
 from ..content.model import VIEWS, RoutineError
 from ..content.photofit import (
@@ -48,6 +49,7 @@ from ..content.photofit import (
 )
 from ..drawing.photoimage import LoadedPhoto, demo_leg_photo, encode_jpeg, read_photo
 from ..store.files import atomic_write_bytes, atomic_write_text, user_data_dir
+from .style import hanzi_fonts
 
 __all__ = [
     "PHOTO_FORMAT",
@@ -70,11 +72,32 @@ PHOTO_VERSION = 1
 _FILES = {"photo": "my-leg.jpg", "clicks": "my-leg-clicks.json", "annotated": "my-leg-points.png"}
 _AUTO = {"width": "auto"}
 _VIEW_BUTTONS = (
-    ("Outer side", "lateral"),
-    ("Inner side", "medial"),
-    ("Back", "posterior"),
-    ("Front", "anterior"),
+    (N_("Outer side"), "lateral"),
+    (N_("Inner side"), "medial"),
+    (N_("Back"), "posterior"),
+    (N_("Front"), "anterior"),
 )
+
+
+def _side_word(side: str) -> str:
+    """``"Right"`` or ``"Left"`` (of a leg), in the course's language."""
+    return {"right": pgettext("leg", "Right"), "left": pgettext("leg", "Left")}.get(side, side)
+
+
+def _edge_word(edge: str) -> str:
+    """Where the knee is in a photo (``"top"``, ...: an id), in the course's language."""
+    return {
+        "top": pgettext("edge of the photo", "top"),
+        "bottom": pgettext("edge of the photo", "bottom"),
+        "left": pgettext("edge of the photo", "left"),
+        "right": pgettext("edge of the photo", "right"),
+    }.get(edge, edge)
+
+
+def _one_decimal(value: float) -> str:
+    from babel.numbers import format_decimal as babel_format
+
+    return babel_format(value, format="0.0", locale=babel_locale())
 
 
 def _point_colour() -> str:
@@ -99,7 +122,7 @@ def _p(text: str, *, colour: str = "", bold: bool = False, small: bool = False) 
         style.append("font-weight:600")
     if small:
         style.append("font-size:0.92em")
-    return f'<div style="{";".join(style)}">{html.escape(text)}</div>'
+    return f'<div style="{";".join(style)}">{html.escape(text)}</div>'  # i18n: ignore
 
 
 # -- saving and reopening -------------------------------------------------------------------
@@ -153,17 +176,28 @@ def load_saved_photo(folder: Path | None = None) -> tuple[LoadedPhoto, dict[str,
     clicks, picture = folder / _FILES["clicks"], folder / _FILES["photo"]
     if not clicks.exists() or not picture.exists():
         return None
-    hint = "Press 'Forget my photo' to delete it and start again."
+    hint = _("Press 'Forget my photo' to delete it and start again.")
     try:
         record = json.loads(clicks.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise RoutineError(f"cannot read it as JSON ({err}). {hint}", source=str(clicks)) from err
+        raise RoutineError(
+            _("cannot read it as JSON ({error}). {hint}").format(error=err, hint=hint),
+            source=str(clicks),
+        ) from err
     if not isinstance(record, dict) or record.get("format") != PHOTO_FORMAT:
-        raise RoutineError(f"not a saved photo record. {hint}", source=str(clicks), field="format")
+        raise RoutineError(
+            _("not a saved photo record. {hint}").format(hint=hint),
+            source=str(clicks),
+            field="format",
+        )
     if record.get("version") != PHOTO_VERSION:
-        raise RoutineError(f"unknown version. {hint}", source=str(clicks), field="version")
+        raise RoutineError(
+            _("unknown version. {hint}").format(hint=hint), source=str(clicks), field="version"
+        )
     if record.get("view") not in VIEWS or record.get("side") not in ("right", "left"):
-        raise RoutineError(f"unknown view or leg. {hint}", source=str(clicks), field="view")
+        raise RoutineError(
+            _("unknown view or leg. {hint}").format(hint=hint), source=str(clicks), field="view"
+        )
     marks = record.get("landmarks")
     if not isinstance(marks, dict) or not all(
         name in LANDMARK_ORDER
@@ -173,7 +207,9 @@ def load_saved_photo(folder: Path | None = None) -> tuple[LoadedPhoto, dict[str,
         for name, value in marks.items()
     ):
         raise RoutineError(
-            f"expected landmark name -> [u, v]. {hint}", source=str(clicks), field="landmarks"
+            _("expected landmark name -> [u, v]. {hint}").format(hint=hint),
+            source=str(clicks),
+            field="landmarks",
         )
     photo = read_photo(picture.read_bytes(), name=str(picture))
     return photo, record
@@ -206,6 +242,7 @@ def annotated_png(
     return buffer.getvalue()
 
 
+@hanzi_fonts()
 def draw_annotated(
     image: Image.Image, *, view: str, side: str, landmarks: dict[str, Any], hanzi: bool = True
 ):
@@ -229,7 +266,7 @@ def draw_annotated(
     frame = fit_frame(template, landmarks, image.size)
     if frame is None:
         raise RoutineError(
-            "click the knee and the ankle first", source="your photo", field="landmarks"
+            _("click the knee and the ankle first"), source=_("your photo"), field="landmarks"
         )
     family = register_fonts()
     points = load_points()
@@ -271,7 +308,7 @@ def draw_annotated(
     ax.text(
         ticks[0][1] - nx * 0.55 * frame.cun_px + ux * 1.1 * frame.cun_px,
         ticks[0][2] - ny * 0.55 * frame.cun_px + uy * 1.1 * frame.cun_px,
-        "cun",
+        load_photo_settings()["style"]["ruler_label"],
         ha="center",
         va="center",
         fontsize=size * 0.85,
@@ -317,7 +354,10 @@ def draw_annotated(
         )
     names = load_photo_settings()["views"][view]
     words = _text(
-        "orientation", side=side.capitalize(), view=names["name"], knee_at=orientation_words(frame)
+        "orientation",
+        side=_side_word(side),
+        view=names["name"],
+        knee_at=_edge_word(orientation_words(frame)),
     )
     fig.text(
         0.02,
@@ -420,7 +460,7 @@ class PhotoCanvas(anywidget.AnyWidget):
     click = traitlets.Dict({}).tag(sync=True)
     download_png = traitlets.Bytes(b"").tag(sync=True)
     download_name = traitlets.Unicode("my-leg-points.png").tag(sync=True)
-    download_text = traitlets.Unicode("Download the picture (PNG)").tag(sync=True)
+    download_text = traitlets.Unicode("").tag(sync=True)
 
 
 def _shows_errors(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -433,7 +473,7 @@ def _shows_errors(method: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as err:
             self.errors.append(traceback.format_exc())
             _log.exception("photo overlay callback failed")
-            self._show_message(f"Something went wrong: {err}")
+            self._show_message(_("Something went wrong: {error}").format(error=err))
             return None
 
     return wrapper
@@ -487,7 +527,9 @@ class PhotoOverlay(widgets.VBox):
         self._seed = seed
         self._session = None
         self._question_code = ""
-        self.canvas = PhotoCanvas(look=browser_state(view, side)["look"])
+        self.canvas = PhotoCanvas(
+            look=browser_state(view, side)["look"], download_text=_("Download the picture (PNG)")
+        )
         text = settings["text"]
         self._title = widgets.HTML(_p(text["title"], bold=True))
         self._privacy = widgets.HTML(_p(text["privacy"], small=True, colour="#1B5E20"))
@@ -496,29 +538,31 @@ class PhotoOverlay(widgets.VBox):
         self.upload = widgets.FileUpload(
             accept="image/jpeg,image/png,image/webp,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.heic,.heif",
             multiple=False,
-            description="Load a photo",
+            description=_("Load a photo"),
             icon="upload",
         )
         self.upload.observe(self._on_upload_change, "value")
         self.demo_button = widgets.Button(
-            description="Try the course's drawing", icon="image", layout={"width": "auto"}
+            description=_("Try the course's drawing"), icon="image", layout={"width": "auto"}
         )
         self.demo_button.on_click(self._on_demo_click)
         self.view_buttons = widgets.ToggleButtons(
-            options=list(_VIEW_BUTTONS), value=view, style={"button_width": "auto"}
+            options=[(_(text), key) for text, key in _VIEW_BUTTONS],
+            value=view,
+            style={"button_width": "auto"},
         )
         self.side_buttons = widgets.ToggleButtons(
-            options=[("Right leg", "right"), ("Left leg", "left")],
+            options=[(_("Right leg"), "right"), (_("Left leg"), "left")],
             value=side,
             style={"button_width": "auto"},
         )
         self.view_buttons.observe(self._on_choice_change, "value")
         self.side_buttons.observe(self._on_choice_change, "value")
         self.turn_left = widgets.Button(
-            description="Turn photo left", icon="rotate-left", layout=_AUTO
+            description=_("Turn photo left"), icon="rotate-left", layout=_AUTO
         )
         self.turn_right = widgets.Button(
-            description="Turn photo right", icon="rotate-right", layout=_AUTO
+            description=_("Turn photo right"), icon="rotate-right", layout=_AUTO
         )
         self.turn_left.on_click(lambda _b: self._turn(90))
         self.turn_right.on_click(lambda _b: self._turn(-90))
@@ -527,38 +571,38 @@ class PhotoOverlay(widgets.VBox):
         self._message = widgets.HTML("")
         self._message.add_class("calf-photo-message")
         self.restart_button = widgets.Button(
-            description="Start the clicks again", icon="undo", layout=_AUTO
+            description=_("Start the clicks again"), icon="undo", layout=_AUTO
         )
         self.restart_button.on_click(self._on_restart_click)
         self.swap_button = widgets.Button(
-            description="Swap knee and ankle", icon="exchange", layout=_AUTO
+            description=_("Swap knee and ankle"), icon="exchange", layout=_AUTO
         )
         self.swap_button.on_click(self._on_swap_click)
         self.save_button = widgets.Button(
-            description="Save",
+            description=_("Save"),
             icon="save",
             button_style="primary",
-            tooltip="Save the picture and your clicks on this computer",
+            tooltip=_("Save the picture and your clicks on this computer"),
             layout=_AUTO,
         )
         self.save_button.on_click(self._on_save_click)
         self.forget_button = widgets.Button(
-            description="Forget my photo", icon="trash", layout=_AUTO
+            description=_("Forget my photo"), icon="trash", layout=_AUTO
         )
         self.forget_button.on_click(self._on_forget_click)
         self.practice_button = widgets.ToggleButton(
-            description="Practise on my photo", icon="crosshairs", value=False, layout=_AUTO
+            description=_("Practise on my photo"), icon="crosshairs", value=False, layout=_AUTO
         )
         self.practice_button.observe(self._on_practice_change, "value")
         self.next_button = widgets.Button(
-            description="Next point", icon="arrow-right", layout={"display": "none"}
+            description=_("Next point"), icon="arrow-right", layout={"display": "none"}
         )
         self.next_button.on_click(lambda _b: self.next_practice_question())
         self._verdict = widgets.HTML("")
         self._verdict.add_class("calf-photo-verdict")
         self._points = widgets.HTML("")
         self._points.add_class("calf-photo-points")
-        row = {"flex_flow": "row wrap", "align_items": "center"}
+        row = {"flex_flow": "row wrap", "align_items": "center"}  # i18n: ignore
         self.children = [
             self._title,
             self._privacy,
@@ -694,7 +738,9 @@ class PhotoOverlay(widgets.VBox):
         self.canvas.practice = {"code": point.code, "click": [u, v], "true": list(true)}
         words = load_quiz_settings().text[verdict]
         self._verdict.value = _p(
-            _text("practice_result", verdict=words, distance=f"{distance:.1f}", label=point.label),
+            _text(
+                "practice_result", verdict=words, distance=_one_decimal(distance), label=point.label
+            ),
             bold=True,
             colour={"right": "#1B6E3A", "close": "#8A5A00", "missed": "#A33A00"}[verdict],
         ) + _p(_text("how_to_find", text=point.how_to_find), small=True)
@@ -717,7 +763,7 @@ class PhotoOverlay(widgets.VBox):
         if size > limit:  # refused before any decoding
             self._show_message(
                 load_photo_settings()["messages"]["too_big"].format(
-                    name=name, size=f"{size / 1e6:.1f}", limit=f"{limit / 1e6:g}"
+                    name=name, size=_one_decimal(size / 1e6), limit=format_decimal(limit / 1e6)
                 )
             )
         else:
@@ -728,7 +774,7 @@ class PhotoOverlay(widgets.VBox):
     def _on_demo_click(self, _button: widgets.Button) -> None:
         turn = 8.0 if self.side == "right" else -8.0
         demo = demo_leg_photo(self.view, side=self.side, rotate_deg=turn, size=(700, 1100))
-        self.load_bytes(demo.png, "the course's drawing")
+        self.load_bytes(demo.png, _("the course's drawing"))
 
     @_shows_errors
     def _on_choice_change(self, change: dict[str, Any]) -> None:
@@ -782,12 +828,12 @@ class PhotoOverlay(widgets.VBox):
                 self._show_message(_text("practice_needs_frame"))
                 return
             self.canvas.mode = "practice"
-            self.practice_button.description = "Back to the overlay"
+            self.practice_button.description = _("Back to the overlay")
             self.next_practice_question()
         else:
             self.canvas.mode = "place"
             self.canvas.practice = {}
-            self.practice_button.description = "Practise on my photo"
+            self.practice_button.description = _("Practise on my photo")
             self.next_button.layout.display = "none"
             self._verdict.value = ""
             self._question_code = ""
@@ -809,7 +855,9 @@ class PhotoOverlay(widgets.VBox):
         with self.canvas.hold_sync():
             self.canvas.photo = encode_jpeg(photo.image)
             self.canvas.image_size = list(photo.size)
-            self.canvas.alt = f"Your photo ({photo.size[0]} x {photo.size[1]} pixels)"
+            self.canvas.alt = _("Your photo ({width} x {height} pixels)").format(
+                width=photo.size[0], height=photo.size[1]
+            )
             self.canvas.landmarks = dict(landmarks or {})
         self._refresh()
 
@@ -878,22 +926,28 @@ class PhotoOverlay(widgets.VBox):
             self._instruction.value = ""
         elif missing:
             what = spec[f"{missing[0]}_text"]
-            step = f"{len(LANDMARK_ORDER) - len(missing) + 1} of {len(LANDMARK_ORDER)} · "
-            self._instruction.value = _p(step + _text("next_click", what=what), bold=True)
+            step = _("{number} of {total} · {text}").format(
+                number=len(LANDMARK_ORDER) - len(missing) + 1,
+                total=len(LANDMARK_ORDER),
+                text=_text("next_click", what=what),
+            )
+            self._instruction.value = _p(step, bold=True)
         else:
             self._instruction.value = _p(_text("done"), bold=True)
             if result["status"] == "ok" and result["knee_at"] != "top":
                 self._instruction.value += _p(
-                    _text("turn_tip", knee_at=result["knee_at"]), small=True
+                    _text("turn_tip", knee_at=_edge_word(result["knee_at"])), small=True
                 )
         if result["status"] == "ok":
             words = _text(
                 "orientation",
-                side=self.side.capitalize(),
+                side=_side_word(self.side),
                 view=spec["name"],
-                knee_at=result["knee_at"],
+                knee_at=_edge_word(result["knee_at"]),
             )
-            self.canvas.alt = f"Your photo: {words}, with the points of this view"
+            self.canvas.alt = _("Your photo: {orientation}, with the points of this view").format(
+                orientation=words
+            )
         self._points.value = self._points_html(result)
 
     def _points_html(self, result: dict[str, Any]) -> str:
@@ -907,6 +961,10 @@ class PhotoOverlay(widgets.VBox):
             parts.append(_p(_text("how_to_find", text=point.how_to_find), small=True))
             if point.y_derived:
                 parts.append(
-                    _p(_text("derived_level", y=f"{point.y_cun:g}"), small=True, colour="#555555")
+                    _p(
+                        _text("derived_level", y=format_decimal(point.y_cun, 2)),
+                        small=True,
+                        colour="#555555",
+                    )
                 )
         return "".join(parts)

@@ -164,5 +164,5 @@ def planned_vs_actual(history: Iterable[Any], routine: Routine | None = None) ->
     if rows:
         alt = _("Planned against actual seconds for each step of the last session")
     else:
-        alt = _("No steps timed yet: press Start in the timer, then run this cell again.")
+        alt = _("No steps timed yet.")
     return PngOutput(png, alt)

@@ -31,12 +31,14 @@ from typing import Any
 
 import anywidget
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 import traitlets
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..content.i18n import N_, _, format_decimal, format_list, ngettext, pgettext
 from ..content.loader import load_landmarks
 from ..content.practice import (
     KINDS,
@@ -47,6 +49,7 @@ from ..content.practice import (
     load_quiz_settings,
 )
 from .picture import Picture
+from .style import hanzi_fonts
 from .text import PlainText
 
 __all__ = [
@@ -62,6 +65,14 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 _STATIC = Path(__file__).parent.parent / "static"
+#: A view's name in the picture's text alternative ("anterior view of the leg").
+_VIEW_WORDS = {
+    "anterior": N_("anterior"),
+    "lateral": N_("lateral"),
+    "posterior": N_("posterior"),
+    "medial": N_("medial"),
+}
+_TRENDS = {"better": N_("↓ better"), "worse": N_("↑ worse"), "steady": N_("→ steady")}
 _BADGE = {
     "right": ("✓", "#E8F4EC", "#1B6E3A"),
     "close": ("≈", "#FFF4DC", "#8A5A00"),
@@ -112,6 +123,7 @@ class ClickImage(anywidget.AnyWidget):
 class _ViewPicture:
     """One view of the leg, drawn once, with overlay artists that feedback moves."""
 
+    @hanzi_fonts()
     def __init__(self, view: str, *, side: str, figsize: Sequence[float], dpi: int):
         from ..drawing.legs import draw_leg  # imported on use: drawing registers fonts
 
@@ -191,7 +203,10 @@ class _ViewPicture:
         self.link.set_data([click[0], true[0]], [click[1], true[1]])
         self.click.set_visible(True)
         self.link.set_visible(dist > 0.3)
-        self._key("click", f"cross: your click, {dist:.1f} cun away")
+        self._key(
+            "click",
+            _("cross: your click, {distance} cun away").format(distance=format_decimal(dist, 1)),
+        )
 
     def mark_landmark(self, landmark_id: str, near: tuple[float, float], name: str) -> None:
         guide = landmark_guide(landmark_id, self.view, near, side=self.side)
@@ -203,7 +218,7 @@ class _ViewPicture:
         joined = np.vstack([part for path in paths for part in (path, gap)])
         self.landmark.set_data(joined[:, 0], joined[:, 1])
         self.landmark.set_visible(True)
-        self._key("landmark", f"green: {name}, start from here")
+        self._key("landmark", _("green: {landmark}, start from here").format(landmark=name))
 
     def png(self) -> bytes:
         buffer = io.BytesIO()
@@ -231,6 +246,7 @@ def landmark_guide(
 # -- the summary chart ----------------------------------------------------------------------
 
 
+@hanzi_fonts()
 def draw_quiz_summary(stats: Sequence[PointStats], *, ax: Axes | None = None) -> Axes:
     """Bar chart of the mean click error (cun) per point, with attempts and trend.
 
@@ -269,20 +285,21 @@ def draw_quiz_summary(stats: Sequence[PointStats], *, ax: Axes | None = None) ->
     # The two limits' names sit above the bars on either side of their lines, so they
     # never run into each other however close the limits are.
     for limit, name, align in (
-        (settings.right_cun, "right ", "right"),
-        (settings.close_cun, " close", "left"),
+        (settings.right_cun, pgettext("answer", "right") + " ", "right"),
+        (settings.close_cun, " " + pgettext("answer", "close"), "left"),
     ):
         ax.axvline(limit, color="#555555", lw=0.8, ls=":")
         ax.text(limit, -0.9, name, fontsize=9, ha=align, color="#333333", parse_math=False)
     # Each point's figures go in a column right of the plot, never over a bar or a line.
-    arrows = {"better": " ↓ better", "worse": " ↑ worse", "steady": " → steady", "": ""}
     for y, s, err in zip(ys, stats, errors, strict=True):
         if s.attempts == 0:
-            note = "not asked yet"
+            note = _("not asked yet")
         else:
-            note = f"{s.attempts} {'try' if s.attempts == 1 else 'tries'}, {s.right} right"
+            note = _tries(s)
             if s.mean_error_cun is not None:
-                note = f"{err:.1f} cun · " + note + arrows[s.trend]
+                note = _("{error} cun · {tries}").format(error=_cun(err), tries=note)
+                if s.trend in _TRENDS:
+                    note += " " + _(_TRENDS[s.trend])
         ax.text(
             1.03,
             y,
@@ -299,12 +316,33 @@ def draw_quiz_summary(stats: Sequence[PointStats], *, ax: Axes | None = None) ->
     ax.invert_yaxis()
     ax.set_xlim(0, top)
     ax.set_ylim(len(stats) - 0.4, -1.3)
-    ax.set_xlabel("mean distance of your clicks from the point (cun)", fontsize=9)
+    ax.set_xlabel(
+        _("mean distance of your clicks from the point (cun)"),
+        fontsize=9,
+        fontfamily=matplotlib.rcParams["font.family"],  # the hanzi font (hanzi_fonts)
+    )
     ax.tick_params(labelsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
 
+def _cun(value: float) -> str:
+    """A distance in cun with one decimal, in the language's number format."""
+    from babel.numbers import format_decimal as babel_format
+
+    from ..content.i18n import babel_locale
+
+    return babel_format(value, format="0.0", locale=babel_locale())
+
+
+def _tries(stats: PointStats) -> str:
+    """``"3 tries, 2 right"``."""
+    return ngettext("{n} try, {right} right", "{n} tries, {right} right", stats.attempts).format(
+        n=stats.attempts, right=stats.right
+    )
+
+
+@hanzi_fonts()
 def _summary_figure(stats: Sequence[PointStats]) -> Figure:
     fig = Figure(figsize=(7.0, 0.34 * len(stats) + 1.1), layout="constrained")
     FigureCanvasAgg(fig)
@@ -316,7 +354,7 @@ def _summary_svg(stats: Sequence[PointStats]) -> bytes:
     """The progress chart as SVG: vector, so it is sharp at any size on any screen."""
     fig = _summary_figure(stats)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    fig.savefig(buffer, format="svg", metadata={"Date": None})  # i18n: ignore
     fig.clear()
     return buffer.getvalue()
 
@@ -326,12 +364,19 @@ def _summary_alt(stats: Sequence[PointStats]) -> str:
     parts = []
     for s in stats:
         if s.attempts == 0:
-            parts.append(f"{s.code} not asked yet")
+            parts.append(_("{code} not asked yet").format(code=s.code))
         elif s.mean_error_cun is None:
-            parts.append(f"{s.code}: {s.attempts} tries, {s.right} right")
+            parts.append(_("{code}: {tries}").format(code=s.code, tries=_tries(s)))
         else:
-            parts.append(f"{s.code}: {s.mean_error_cun:.1f} cun off on average, {s.right} right")
-    return "Chart of how far your clicks were from each point: " + "; ".join(parts) + "."
+            parts.append(
+                _("{code}: {error} cun off on average, {right} right").format(
+                    code=s.code, error=_cun(s.mean_error_cun), right=s.right
+                )
+            )
+    separator = pgettext("separator between clauses", "; ")
+    return _("Chart of how far your clicks were from each point: {points}.").format(
+        points=separator.join(parts)
+    )
 
 
 # -- the widget -----------------------------------------------------------------------------
@@ -347,7 +392,9 @@ def _shows_errors(method: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as err:
             self.errors.append(traceback.format_exc())
             _log.exception("quiz callback failed")
-            self._error.value = _p(f"Something went wrong: {err}", colour="#A33A00")
+            self._error.value = _p(
+                _("Something went wrong: {error}").format(error=err), colour="#A33A00"
+            )
             self._error.layout.display = ""
             return None
 
@@ -362,12 +409,14 @@ def _p(text: str, *, colour: str = "", bold: bool = False, small: bool = False) 
         style.append("font-weight:600")
     if small:
         style.append("font-size:0.9em")
-    return f'<div style="{";".join(style)};line-height:1.4">{html.escape(text)}</div>'
+    return (
+        f'<div style="{";".join(style)};line-height:1.4">{html.escape(text)}</div>'  # i18n: ignore
+    )
 
 
 def _badge(verdict: str, text: str) -> str:
     symbol, background, colour = _BADGE[verdict]
-    return (
+    return (  # i18n: ignore
         f'<div style="background:{background};color:{colour};border-left:4px solid {colour};'
         f'padding:4px 8px;font-weight:600;font-size:1.1em">'
         f"{html.escape(symbol + ' ' + text)}</div>"
@@ -417,7 +466,7 @@ class PointQuiz(widgets.VBox):
         side: str = "right",
         figsize: Sequence[float] | None = None,
         dpi: int | None = None,
-        title: str = "Find the point",
+        title: str | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -433,6 +482,7 @@ class PointQuiz(widgets.VBox):
         self._landmarks = load_landmarks()
         self.score: Score | None = None
 
+        title = title if title is not None else _("Find the point")
         self._title = widgets.HTML(_p(title, bold=True), layout={"margin": "0 0 4px 0"})
         self._prompt = widgets.HTML("")
         self.image = ClickImage(
@@ -443,10 +493,10 @@ class PointQuiz(widgets.VBox):
         self._verdict = widgets.HTML("")
         self._verdict.add_class("calf-quiz-verdict")
         self._detail = widgets.HTML("")
-        self._buttons = [self._choice_button() for _ in range(settings.choices)]
+        self._buttons = [self._choice_button() for _i in range(settings.choices)]
         self._choices = widgets.VBox(self._buttons, layout={"margin": "6px 0"})
         self.next_button = widgets.Button(
-            description="Next question", icon="arrow-right", button_style="primary"
+            description=_("Next question"), icon="arrow-right", button_style="primary"
         )
         self.next_button.on_click(self._on_next_click)
         self._panel = widgets.VBox(
@@ -455,18 +505,18 @@ class PointQuiz(widgets.VBox):
         )
         self._status = PlainText("")
         self.summary_button = widgets.ToggleButton(
-            description="My progress", icon="bar-chart", value=False
+            description=_("My progress"), icon="bar-chart", value=False
         )
         self.summary_button.observe(self._on_summary_change, "value")
-        self.reset_button = widgets.Button(description="Reset progress", icon="trash")
+        self.reset_button = widgets.Button(description=_("Reset progress"), icon="trash")
         self.reset_button.on_click(self._on_reset_click)
         self._confirm = widgets.Button(
-            description="Yes, erase it", button_style="danger", layout={"display": "none"}
+            description=_("Yes, erase it"), button_style="danger", layout={"display": "none"}
         )
         self._confirm.on_click(self._on_confirm_click)
         self._summary_image = Picture(mime="image/svg+xml", layout={"display": "none"})
         self.summary_scope = widgets.ToggleButtons(
-            options=[("This session", "session"), ("All saved answers", "saved")],
+            options=[(_("This session"), "session"), (_("All saved answers"), "saved")],
             value="session",
             layout={"display": "none"},
             style={"button_width": "auto"},
@@ -477,10 +527,16 @@ class PointQuiz(widgets.VBox):
         self.children = [
             self._title,
             self._error,
-            widgets.HBox([self.image, self._panel], layout={"flex_flow": "row wrap"}),
+            widgets.HBox(
+                [self.image, self._panel], layout={"flex_flow": "row wrap"}
+            ),  # i18n: ignore
             widgets.HBox(
                 [self.summary_button, self.reset_button, self._confirm, self._status],
-                layout={"flex_flow": "row wrap", "align_items": "center", "margin": "8px 0"},
+                layout={
+                    "flex_flow": "row wrap",
+                    "align_items": "center",
+                    "margin": "8px 0",
+                },  # i18n: ignore
             ),
             self.summary_scope,
             self._summary_text,
@@ -512,14 +568,20 @@ class PointQuiz(widgets.VBox):
         for button in self._buttons:
             button.layout.display = "none"
         if question.kind == "locate":
-            self.image.alt = f"{question.view} view of the leg: click where the point is"
+            self.image.alt = _("{view} view of the leg: click where the point is").format(
+                view=_(_VIEW_WORDS[question.view])
+            )
             self.image.enabled = True
         else:
             point = self.session.points[question.code]
             if question.kind == "name":
                 picture.mark_true(self.session.true_location(), "?")
             else:  # which step: show the point it asks about
-                picture.mark_true(self.session.true_location(), point.code, f"ring: {point.label}")
+                picture.mark_true(
+                    self.session.true_location(),
+                    point.code,
+                    _("ring: {point}").format(point=point.label),
+                )
             # the same buttons are reused for every question: no widgets pile up
             for button, choice, label in zip(
                 self._buttons, question.choices, question.labels, strict=False
@@ -529,7 +591,7 @@ class PointQuiz(widgets.VBox):
                 button.button_style = ""
                 button.disabled = False
                 button.layout.display = ""
-            self.image.alt = f"{question.view} view of the leg"
+            self.image.alt = _("{view} view of the leg").format(view=_(_VIEW_WORDS[question.view]))
             self.image.enabled = False
         self.image.png = picture.png()
         return question
@@ -555,13 +617,18 @@ class PointQuiz(widgets.VBox):
         landmark = self._landmarks.get(point.landmark)
         name = landmark.name if landmark else point.landmark
         picture.mark_landmark(point.landmark, score.true, name)
-        picture.mark_true(score.true, point.code, f"ring: {point.code}, where it is")
+        picture.mark_true(
+            score.true, point.code, _("ring: {point}, where it is").format(point=point.code)
+        )
         picture.mark_click(score.click, score.true, score.distance_cun)
         self.image.enabled = False
         self.image.png = picture.png()
         words = load_quiz_settings().text[score.verdict]
         self._verdict.value = _badge(
-            score.verdict, f"{words}: {score.distance_cun:.1f} cun from {point.label}"
+            score.verdict,
+            _("{verdict}: {distance} cun from {point}").format(
+                verdict=words, distance=_cun(score.distance_cun), point=point.label
+            ),
         )
         self._show_point_details(point.code, landmark_name=name, tip=f"{score.verdict}_tip")
         self._answered(score.verdict, score.distance_cun)
@@ -585,19 +652,30 @@ class PointQuiz(widgets.VBox):
                 button.description = "✗ " + button.description
         if question.kind == "name":
             picture = self._picture(question.view)
-            picture.mark_true(self.session.true_location(), point.code, f"ring: {point.label}")
+            picture.mark_true(
+                self.session.true_location(),
+                point.code,
+                _("ring: {point}").format(point=point.label),
+            )
             self.image.png = picture.png()
             text = f"{point.label} {point.hanzi}"
-            words = "Right: this is " if verdict == "right" else "Not quite: this is "
-            self._verdict.value = _badge(verdict, words + text)
+            words = (
+                _("Right: this is {point}")
+                if verdict == "right"
+                else _("Not quite: this is {point}")
+            )
+            self._verdict.value = _badge(verdict, words.format(point=text))
             self._show_point_details(point.code)
         else:
             steps = [s for s in self.session.routine.steps if point.code in s.points]
-            names = ", ".join(
-                f"step {self.session.routine.steps.index(s) + 1}: {s.title}" for s in steps
+            names = format_list(
+                _("step {number}: {title}").format(
+                    number=self.session.routine.steps.index(s) + 1, title=s.title
+                )
+                for s in steps
             )
-            words = "Right: " if verdict == "right" else "Not quite: "
-            self._verdict.value = _badge(verdict, words + names)
+            words = _("Right: {steps}") if verdict == "right" else _("Not quite: {steps}")
+            self._verdict.value = _badge(verdict, words.format(steps=names))
             self._detail.value = _p(steps[0].instructions, small=True) if steps else ""
         self._answered(verdict, math.nan)
         return verdict
@@ -608,7 +686,7 @@ class PointQuiz(widgets.VBox):
         self._error.layout.display = "none"
         self._error.value = ""
         self.answered = 0
-        self._status.value = "Progress reset."
+        self._status.value = _("Progress reset.")
         self._refresh_summary()
 
     def close(self) -> None:
@@ -655,7 +733,7 @@ class PointQuiz(widgets.VBox):
         # a second press of "Reset progress" cancels the question
         asking = self._confirm.layout.display == "none"
         self._confirm.layout.display = "" if asking else "none"
-        self._status.value = "Erase all saved progress? This cannot be undone." if asking else ""
+        self._status.value = _("Erase all saved progress? This cannot be undone.") if asking else ""
 
     @_shows_errors
     def _on_confirm_click(self, _button: widgets.Button) -> None:
@@ -689,18 +767,25 @@ class PointQuiz(widgets.VBox):
         parts = [_p(settings.text[tip].format(**bands), small=True)] if tip else []
         parts.append(_p(f"{point.label} {point.hanzi} · {point.meridian}", bold=True))
         if landmark_name:
-            parts.append(_p(f"Start from: {landmark_name}", colour="#00704F"))
-        parts.append(_p(f"How to find it: {point.how_to_find}", small=True))
+            parts.append(
+                _p(_("Start from: {landmark}").format(landmark=landmark_name), colour="#00704F")
+            )
+        parts.append(_p(_("How to find it: {text}").format(text=point.how_to_find), small=True))
         if point.y_derived:
             parts.append(
                 _p(
-                    f"The level drawn ({point.y_cun:g} cun below the knee crease) is a "
-                    "convention, not a WHO figure.",
+                    _(
+                        "The level drawn ({cun} cun below the knee crease) is a "
+                        "convention, not a WHO figure."
+                    ).format(cun=format_decimal(point.y_cun, 2)),
                     small=True,
                     colour="#555555",
                 )
             )
-        parts.extend(_p(f"Caution: {c}", small=True, colour="#A33A00") for c in point.cautions)
+        parts.extend(
+            _p(_("Caution: {text}").format(text=c), small=True, colour="#A33A00")
+            for c in point.cautions
+        )
         self._detail.value = "".join(parts)
 
     def _answered(self, verdict: str, distance: float) -> None:
@@ -714,13 +799,16 @@ class PointQuiz(widgets.VBox):
         saved = ""
         progress = self.session.progress
         if progress.store is None:
-            saved = " · progress not saved (path=None)"
+            saved = " · " + _("progress not saved (path=None)")
         elif progress.blocked:
-            saved = " · progress is off"
+            saved = " · " + _("progress is off")
         self._show_store_notice()
         self._status.value = (
-            f"This session: {self.answered} answered · {counts['right']} right · "
-            f"{counts['close']} close · {counts['missed']} missed{saved}"
+            _(
+                "This session: {answered} answered · {right} right · {close} close · "
+                "{missed} missed"
+            ).format(answered=self.answered, **counts)
+            + saved
         )
         if self.summary_button.value:
             self._refresh_summary()
@@ -739,16 +827,20 @@ class PointQuiz(widgets.VBox):
             key=lambda s: s.mean_error_cun,
             reverse=True,
         )
+        kept = load_quiz_settings().max_attempts_per_point
         note = (
-            "Your answers this session, per point."
+            _("Your answers this session, per point.")
             if this_session
-            else (
-                "All your saved answers, per point (the latest "
-                f"{load_quiz_settings().max_attempts_per_point} per point are kept)."
-            )
+            else ngettext(
+                "All your saved answers, per point (the latest {n} per point is kept).",
+                "All your saved answers, per point (the latest {n} per point are kept).",
+                kept,
+            ).format(n=kept)
         )
         if weakest:
-            note += f" Furthest off so far: {weakest[0].code}, {weakest[0].mean_error_cun:.1f} cun."
+            note += " " + _("Furthest off so far: {code}, {error} cun.").format(
+                code=weakest[0].code, error=_cun(weakest[0].mean_error_cun)
+            )
         self._summary_text.value = _p(note, small=True)
 
     def _show_store_notice(self) -> None:
@@ -764,7 +856,7 @@ class LocatePointQuiz(PointQuiz):
     """Click where a named point is on a leg view without labels (see :class:`PointQuiz`)."""
 
     def __init__(self, codes: Iterable[str] | None = None, **kwargs: Any):
-        kwargs.setdefault("title", "Find the point: click where it is")
+        kwargs.setdefault("title", _("Find the point: click where it is"))
         super().__init__(codes, kinds=("locate",), **kwargs)
 
 
@@ -772,5 +864,5 @@ class NamePointQuiz(PointQuiz):
     """Name the marked point, and say which step of the routine uses it (see :class:`PointQuiz`)."""
 
     def __init__(self, codes: Iterable[str] | None = None, **kwargs: Any):
-        kwargs.setdefault("title", "Name the point")
+        kwargs.setdefault("title", _("Name the point"))
         super().__init__(codes, kinds=("name", "step"), **kwargs)

@@ -15,7 +15,7 @@ from html import escape
 import ipywidgets as widgets
 import traitlets
 
-from ..content import i18n
+from ..content.i18n import _, per_language
 from ..content.loader import read_data_toml
 
 __all__ = ["SafetyCheck", "SafetyQuestion", "load_safety_questions"]
@@ -31,12 +31,13 @@ class SafetyQuestion:
     why: str
 
 
-@i18n.per_language
+@per_language
 def load_safety_questions() -> tuple[Mapping[str, str], tuple[SafetyQuestion, ...]]:
     """The shared choices (key -> text) and the questions of the safety self-check."""
     data = read_data_toml("lessons_selfcheck.toml")
-    choices = dict(data["choices"])
-    questions = tuple(SafetyQuestion(**q) for q in data["questions"])
+    choices = {k: v for k, v in data["choices"].items() if isinstance(v, str)}
+    fields = ("id", "situation", "answer", "why")
+    questions = tuple(SafetyQuestion(**{k: q[k] for k in fields}) for q in data["questions"])
     for q in questions:
         if q.answer not in choices:
             raise ValueError(f"lessons_selfcheck.toml: question {q.id!r} has unknown answer")
@@ -45,12 +46,16 @@ def load_safety_questions() -> tuple[Mapping[str, str], tuple[SafetyQuestion, ..
 
 def feedback_html(question: SafetyQuestion, choice: str) -> str:
     """Escaped HTML: right or not, the right choice, and the reason."""
-    choices, _ = load_safety_questions()
+    choices = load_safety_questions()[0]
     right = choice == question.answer
-    colour, mark = ("#1b6e3a", "✓ Right.") if right else ("#a4161a", "✗ Not quite.")
+    colour, mark = ("#1b6e3a", _("✓ Right.")) if right else ("#a4161a", _("✗ Not quite."))
     background = "#e8f4ec" if right else "#fde8e8"
-    told = "" if right else f" The safe choice: {choices[question.answer]}."
-    return (
+    told = (
+        ""
+        if right
+        else " " + _("The safe choice: {choice}.").format(choice=choices[question.answer])
+    )
+    return (  # i18n: ignore
         f"<div style='background:{background};color:#1b1b1b;border-left:5px solid {colour};"
         f"padding:6px 10px;margin:2px 0 10px;max-width:760px'><b style='color:{colour}'>"
         f"{escape(mark)}</b>{escape(told)} {escape(question.why)}</div>"
@@ -79,7 +84,7 @@ class SafetyCheck(widgets.VBox):
             radio.observe(lambda change, qid=q.id: self._picked(qid, change["new"]), "value")
             self._radios[q.id] = radio
             self._feedback[q.id] = widgets.HTML()
-            situation = widgets.HTML(
+            situation = widgets.HTML(  # i18n: ignore
                 f"<div style='font-size:16px;margin-top:6px'><b>{number}.</b> "
                 f"{escape(q.situation)}</div>"
             )
@@ -113,7 +118,7 @@ class SafetyCheck(widgets.VBox):
         self._show_score()
 
     def _show_score(self) -> None:
-        self._score.value = (
-            f"{self.score} of {len(self.questions)} right"
-            f" ({len(self.answers)} of {len(self.questions)} answered)"
+        total = len(self.questions)
+        self._score.value = _("{right} of {total} right ({answered} of {total} answered)").format(
+            right=self.score, answered=len(self.answers), total=total
         )

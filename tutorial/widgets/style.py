@@ -13,7 +13,9 @@ environment variable ``CALF_TUTORIAL_PROJECTOR`` (``make present`` sets it to 1)
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -25,6 +27,7 @@ __all__ = [
     "CJK_FONT_FAMILY_CSS",
     "PROJECTOR_ENV",
     "PageStyle",
+    "hanzi_fonts",
     "page_style",
     "projector",
     "set_projector",
@@ -101,3 +104,18 @@ def use_page_style() -> PageStyle:
 def page_style() -> PageStyle:
     """Show this first in a lesson: it loads the tutorial's fonts and styles in the page."""
     return use_page_style()
+
+
+@contextlib.contextmanager
+def hanzi_fonts() -> Iterator[None]:
+    """matplotlib text made inside (or by a function decorated with it) uses the course's
+    font stack: Latin letters and pinyin from DejaVu Sans, hanzi from the bundled font.
+
+    The widgets' charts carry words from the catalogs, which are Chinese in Chinese.
+    """
+    import matplotlib
+
+    from ..drawing.legs import register_fonts
+
+    with matplotlib.rc_context({"font.family": register_fonts()}):
+        yield

@@ -39,6 +39,7 @@ from typing import Any, ClassVar, Literal
 import anywidget
 import traitlets
 
+from ..content.i18n import _, format_list, get_language, using_language
 from ..content.loader import load_points, load_routine
 from ..content.model import Routine, Step
 from ..content.timing import (
@@ -89,8 +90,10 @@ def _step_picture(step: Step, side: str) -> bytes:
     return step_png(step, side, dpi=dpi)
 
 
-def _picture_bytes(step: Step, side: str) -> bytes | None:
+def _picture_bytes(step: Step, side: str, language: str | None = None) -> bytes | None:
     """The picture sent to browsers: a small PNG, or None if no one view shows the step.
+
+    ``language`` is the widget's (its words stay in the language it was built in).
 
     Drawn once and kept in the picture cache (:mod:`tutorial.store.pictures`: this
     process, then the disk cache shared by every kernel, per language), so a kernel whose
@@ -107,7 +110,8 @@ def _picture_bytes(step: Step, side: str) -> bytes | None:
     # What the drawing depends on (not the step's durations: quick, default and full
     # share one picture).
     key = (step.id, tuple(step.points), step.technique, side, dpi, _PICTURE_COLOURS)
-    return cached_png("step", key, lambda: _compact_png(_step_picture(step, side)))
+    with using_language(language):
+        return cached_png("step", key, lambda: _compact_png(_step_picture(step, side)))
 
 
 def _compact_png(png: bytes) -> bytes:
@@ -136,15 +140,16 @@ def _alt_text(step: Step, side: str, labels: dict[str, str]) -> str:
     if not step.points:  # the same choice as drawing.draw_step
         area = next((a for a in areas() if a["step"] == step.id), None)
         if area is None:
-            return f"{step.title}: the seated posture, side view"
+            return _("{title}: the seated posture, side view").format(title=step.title)
         target = " ".join(area.get("label", "").split()) or step.title
-        return f"{leg}, {settings['views'].get(area['view'], '')}: {target} highlighted"
+        view = settings["views"].get(area["view"], "")
+        return _("{leg}, {view}: {target} highlighted").format(leg=leg, view=view, target=target)
     try:
         view = settings["views"].get(best_view(step.points), "")
     except ValueError:
         return ""
-    target = ", ".join(labels.get(code, code) for code in step.points)
-    return f"{leg}, {view}: {target} highlighted"
+    target = format_list(labels.get(code, code) for code in step.points)
+    return _("{leg}, {view}: {target} highlighted").format(leg=leg, view=view, target=target)
 
 
 class StepTimer(anywidget.AnyWidget):
@@ -260,6 +265,7 @@ class StepTimer(anywidget.AnyWidget):
         self._offset: float | None = None  # python clock - browser clock, lowest seen
         self._seq = 0
         self._with_pictures = pictures
+        self._language = get_language()  # pictures drawn later keep the widget's language
         self._picture_queue: list[str] = []
         self._picture_task: asyncio.Handle | None = None
         self._known_pictures: dict[str, tuple[Step, str]] = {}
@@ -284,7 +290,9 @@ class StepTimer(anywidget.AnyWidget):
             # setting up the widget, so that it is ready when the browser asks.
             with contextlib.suppress(RuntimeError):  # no event loop: drawn when asked
                 first = routine.steps[0]
-                asyncio.get_running_loop().call_soon(_picture_bytes, first, first_leg)
+                asyncio.get_running_loop().call_soon(
+                    _picture_bytes, first, first_leg, self._language
+                )
 
     # -- plan for the front end ---------------------------------------------------------
 
@@ -382,7 +390,7 @@ class StepTimer(anywidget.AnyWidget):
         pictures = {}
         for step in self.routine.steps:
             for side in LEGS:
-                data = _picture_bytes(step, side) if self._with_pictures else None
+                data = _picture_bytes(step, side, self._language) if self._with_pictures else None
                 url = "data:image/png;base64," + base64.b64encode(data).decode() if data else ""
                 pictures[_picture_key(step, side)] = url
         self.pictures = pictures
@@ -481,8 +489,8 @@ class StepTimer(anywidget.AnyWidget):
             and machine.status != "ready"
             and proposal["value"] != getattr(self, proposal["trait"].name)
         ):
-            raise traitlets.TraitError(
-                f"StepTimer.{proposal['trait'].name} can change only before Start "
+            raise traitlets.TraitError(  # for the programmer: i18n: ignore
+                f"StepTimer.{proposal['trait'].name} can change only before Start "  # i18n: ignore
                 f"(status is {machine.status!r}); call reset() first"
             )
         return proposal["value"]
@@ -528,15 +536,15 @@ class StepTimer(anywidget.AnyWidget):
 
             notice = record_timer_run(self)
         except Exception as err:  # the log must never break the timer (nor a shutdown)
-            notice = f"Session not saved: {err}"
+            notice = _("Session not saved: {error}").format(error=err)
         if notice:
             with contextlib.suppress(Exception):
                 self.notice = notice
 
     def _report_callback_error(self, callback: Callable[..., Any]) -> None:
         name = getattr(callback, "__qualname__", repr(callback))
-        self.log.error("StepTimer on_step callback %s failed", name, exc_info=True)
-        print(f"StepTimer: the on_step callback {name} raised:", file=sys.stderr)
+        self.log.error("StepTimer on_step callback %s failed", name, exc_info=True)  # i18n: ignore
+        print(f"StepTimer: the on_step callback {name} raised:", file=sys.stderr)  # i18n: ignore
         traceback.print_exc(file=sys.stderr)
 
     def _sync_traits(self) -> None:
@@ -635,7 +643,7 @@ class StepTimer(anywidget.AnyWidget):
             self._picture_queue = []
             return
         key = self._picture_queue.pop(0)
-        data = _picture_bytes(*self._known_pictures[key])
+        data = _picture_bytes(*self._known_pictures[key], self._language)
         if data is None:
             self.send({"type": "picture", "key": key, "mime": ""})
         else:

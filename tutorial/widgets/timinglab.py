@@ -20,11 +20,13 @@ from pathlib import Path
 import ipywidgets as widgets
 import traitlets
 
+from ..content.i18n import N_, _, format_decimal, format_list, ngettext
 from ..content.loader import load_routine, save_routine
 from ..content.model import Routine, RoutineError
 from ..drawing.charts import Timeline, format_minutes
 from ..store.files import user_data_dir, user_file
 from .picture import Picture, RangeInput
+from .style import hanzi_fonts
 from .text import PlainText
 
 __all__ = ["PRESETS", "TimingLab", "preset_seconds"]
@@ -32,12 +34,13 @@ __all__ = ["PRESETS", "TimingLab", "preset_seconds"]
 DEFAULT_FILE = "my-routine.toml"
 _SLIDER_STEP = 5  # seconds
 
-#: The preset buttons: kind -> (button text, tooltip).
+#: The preset buttons: kind -> (button text, tooltip), English (translated when shown).
 PRESETS = {
-    "quick": ("Quick (shortest)", "Set every step to the shortest time of its range"),
-    "default": ("Default", "Set every step to the middle of its range"),
-    "full": ("Full", "Set every step to the longest time of its range"),
+    "quick": (N_("Quick (shortest)"), N_("Set every step to the shortest time of its range")),
+    "default": (N_("Default"), N_("Set every step to the middle of its range")),
+    "full": (N_("Full"), N_("Set every step to the longest time of its range")),
 }
+_LEGS = {"one": N_("one leg"), "both": N_("both legs (with the switch)")}
 
 
 def preset_seconds(routine: Routine, kind: str) -> list[float]:
@@ -107,27 +110,29 @@ class TimingLab(widgets.VBox):
         self._total = widgets.Label(style={"font_size": "18px", "font_weight": "bold"})
         self._image = Picture(layout=widgets.Layout(max_width="900px"))
         self._legs = widgets.ToggleButtons(
-            options=[("One leg", "one"), ("Both legs", "both")], value=legs
+            options=[(_("One leg"), "one"), (_("Both legs"), "both")], value=legs
         )
         presets = []
         for kind, (text, tip) in PRESETS.items():
-            button = widgets.Button(description=text, tooltip=tip)
+            button = widgets.Button(description=_(text), tooltip=_(tip))
             button.on_click(lambda _b, kind=kind: self._guard(self.apply_variant, kind))
             presets.append(button)
-        self._title = widgets.Text(description="Title", value=routine.title)
-        self._file = widgets.Text(description="File", value=DEFAULT_FILE)
+        self._title = widgets.Text(description=_("Title"), value=routine.title)
+        self._file = widgets.Text(description=_("File"), value=DEFAULT_FILE)
         save, load, run = (
-            widgets.Button(description="Save", icon="save"),
-            widgets.Button(description="Load", icon="folder-open"),
-            widgets.Button(description="Show the timer", button_style="primary", icon="clock"),
+            widgets.Button(description=_("Save"), icon="save"),
+            widgets.Button(description=_("Load"), icon="folder-open"),
+            widgets.Button(description=_("Show the timer"), button_style="primary", icon="clock"),
         )
         save.on_click(lambda _b: self._guard(self._on_save_click))
         load.on_click(lambda _b: self._guard(self.load))
         run.on_click(lambda _b: self._guard(self.show_timer))
         replace_button = widgets.Button(
-            description="Replace it", button_style="warning", tooltip="Overwrite the saved file"
+            description=_("Replace it"),
+            button_style="warning",
+            tooltip=_("Overwrite the saved file"),
         )
-        keep_button = widgets.Button(description="Keep the saved file", tooltip="Do not save")
+        keep_button = widgets.Button(description=_("Keep the saved file"), tooltip=_("Do not save"))
         replace_button.on_click(lambda _b: self._guard(self._on_replace_click))
         keep_button.on_click(lambda _b: self._guard(self._on_keep_click))
         self._confirm = widgets.HBox(
@@ -149,7 +154,7 @@ class TimingLab(widgets.VBox):
                 self._image,
                 widgets.HBox(
                     [self._title, self._file, save, load],
-                    layout=widgets.Layout(flex_flow="row wrap"),
+                    layout=widgets.Layout(flex_flow="row wrap"),  # i18n: ignore
                 ),
                 self._status,
                 self._confirm,
@@ -201,12 +206,19 @@ class TimingLab(widgets.VBox):
         target = self._resolve(path) if path is not None else self._box_file()
         if target.exists() and not overwrite:
             raise FileExistsError(
-                f"{Path(name).name} already exists; pass overwrite=True to replace it"
+                _("{name} already exists; pass overwrite=True to replace it").format(
+                    name=Path(name).name
+                )
             )
         routine = replace(self.routine, title=self._title.value.strip() or self.routine.title)
         written = save_routine(routine, target)
         self.routine = routine
-        self.status = f"Saved {len(routine.steps)} steps to {written.name} in your tutorial folder."
+        n = len(routine.steps)
+        self.status = ngettext(
+            "Saved {n} step to {file} in your tutorial folder.",
+            "Saved {n} steps to {file} in your tutorial folder.",
+            n,
+        ).format(n=n, file=written.name)
         return written
 
     def load(self, path: str | Path | None = None) -> Routine:
@@ -214,7 +226,10 @@ class TimingLab(widgets.VBox):
         routine = load_routine(self._resolve(path) if path is not None else self._box_file())
         self.routine = routine
         self._title.value = routine.title
-        self.status = f"Loaded {len(routine.steps)} steps: {routine.title}"
+        n = len(routine.steps)
+        self.status = ngettext("Loaded {n} step: {title}", "Loaded {n} steps: {title}", n).format(
+            n=n, title=routine.title
+        )
         return routine
 
     def show_timer(self):
@@ -230,10 +245,10 @@ class TimingLab(widgets.VBox):
     def _on_save_click(self) -> None:
         target = self._box_file()  # a bare name in this learner's folder, nothing else
         if target.exists():
-            self.status = (
-                f"{target.name} already exists in your tutorial folder. Replace it with the "
+            self.status = _(
+                "{name} already exists in your tutorial folder. Replace it with the "
                 "routine above, or keep the saved file?"
-            )
+            ).format(name=target.name)
             self._confirm.layout.display = ""
             return
         self.save()
@@ -244,7 +259,7 @@ class TimingLab(widgets.VBox):
 
     def _on_keep_click(self) -> None:
         self._confirm.layout.display = "none"
-        self.status = "Not saved: the saved file is unchanged."
+        self.status = _("Not saved: the saved file is unchanged.")
 
     @traitlets.observe("routine")
     def _on_routine_change(self, change: dict) -> None:
@@ -283,13 +298,13 @@ class TimingLab(widgets.VBox):
                 min=step.min_seconds,
                 max=step.max_seconds,
                 step=_SLIDER_STEP,
-                label=f"{i}. {step.title}",
-                unit="s",
+                label=_("{number}. {title}").format(number=i, title=step.title),
+                unit=_("s"),
             )
             slider.observe(self._on_slider_change, names="value")
             self._sliders.append(slider)
             rows.append(slider)
-        header = widgets.Label("Seconds per step (each slider stays inside its step's range)")
+        header = widgets.Label(_("Seconds per step (each slider stays inside its step's range)"))
         self._slider_box.children = [header, *rows]
 
     def _sync_sliders(self) -> None:
@@ -302,16 +317,18 @@ class TimingLab(widgets.VBox):
             self._batch = False
 
     def _refresh(self) -> None:
-        timeline = self._timelines.get(self.legs)
-        if timeline is None:
-            timeline = self._timelines[self.legs] = Timeline(self.routine, legs=self.legs)
-        else:
-            timeline.update(self.routine)
-        self._image.value = timeline.png()
+        with hanzi_fonts():  # step titles may be Chinese
+            timeline = self._timelines.get(self.legs)
+            if timeline is None:
+                timeline = self._timelines[self.legs] = Timeline(self.routine, legs=self.legs)
+            else:
+                timeline.update(self.routine)
+            self._image.value = timeline.png()
         self._image.alt = timeline_alt(self.routine, self.legs)
-        legs = "both legs (with the switch)" if self.legs == "both" else "one leg"
         total = timeline_total(self.routine, self.legs)
-        self._total.value = f"Total: {format_minutes(total)} for {legs}"
+        self._total.value = _("Total: {length} for {legs}").format(
+            length=format_minutes(total), legs=_(_LEGS[self.legs])
+        )
 
     def _box_file(self) -> Path:
         """The file box's name: a bare file name in the data folder, nothing else."""
@@ -325,11 +342,13 @@ class TimingLab(widgets.VBox):
         try:
             routine = load_routine(target)
         except RoutineError as exc:
-            return load_routine(), (
-                f"Your saved {DEFAULT_FILE} could not be read, so the lab starts from the "
-                f"built-in routine (the file is left as it is): {self._shown(exc)}"
-            )
-        return routine, f"Started from your saved routine ({DEFAULT_FILE}): {routine.title}"
+            return load_routine(), _(
+                "Your saved {file} could not be read, so the lab starts from the "
+                "built-in routine (the file is left as it is): {error}"
+            ).format(file=DEFAULT_FILE, error=self._shown(exc))
+        return routine, _("Started from your saved routine ({file}): {title}").format(
+            file=DEFAULT_FILE, title=routine.title
+        )
 
     def _shown(self, exc: Exception) -> str:
         """An error message without the server's folder in it (only the file name)."""
@@ -347,19 +366,25 @@ class TimingLab(widgets.VBox):
         try:
             action(*args)
         except (RoutineError, OSError) as exc:
-            self.status = f"Could not do that: {self._shown(exc)}"
+            self.status = _("Could not do that: {error}").format(error=self._shown(exc))
         except Exception:  # a widget callback must report, not vanish
-            self.status = "Something went wrong; details below."
+            self.status = _("Something went wrong; details below.")
             with self._errors:
                 traceback.print_exc()
 
 
 def timeline_alt(routine: Routine, legs: str = "one") -> str:
     """The timeline picture's text alternative: each step's seconds and the total."""
-    steps = "; ".join(f"{i}. {s.title}: {s.default_seconds:g} s" for i, s in enumerate(routine, 1))
-    who = "both legs, with the switch" if legs == "both" else "one leg"
+    steps = format_list(
+        _("{number}. {title}: {seconds} s").format(
+            number=i, title=s.title, seconds=format_decimal(s.default_seconds)
+        )
+        for i, s in enumerate(routine, 1)
+    )
     total = format_minutes(timeline_total(routine, legs))
-    return f"Timeline of the routine for {who}, {total} in total. {steps}."
+    return _("Timeline of the routine for {legs}, {length} in total: {steps}.").format(
+        legs=_(_LEGS[legs]), length=total, steps=steps
+    )
 
 
 def timeline_total(routine: Routine, legs: str = "one") -> float:

@@ -13,13 +13,19 @@ from html import escape
 
 import ipywidgets as widgets
 
+from ..content.i18n import N_, _
 from ..content.loader import load_routine, read_data_toml
 from ..content.model import Routine, RoutineError
 from ..content.timing import format_minutes
 
 __all__ = ["Workshop", "load_workshop", "workshop_plan", "workshop_timer"]
 
-_LEGS = {"one": "one leg", "both": "both legs (with the switch)"}
+_LEGS = {"one": N_("one leg"), "both": N_("both legs (with the switch)")}
+_VARIANTS = {
+    "quick": N_("quick variant"),
+    "default": N_("default variant"),
+    "full": N_("full variant"),
+}
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,9 @@ class Workshop:
     def session_text(self, routine: Routine | None = None) -> str:
         """``"one leg, quick variant, 4 min 30 s"``."""
         length = format_minutes(self.session_seconds(routine))
-        return f"{_LEGS[self.legs]}, {self.variant} variant, {length}"
+        return _("{legs}, {variant}, {length}").format(
+            legs=_(_LEGS[self.legs]), variant=_(_VARIANTS[self.variant]), length=length
+        )
 
 
 def load_workshop() -> Workshop:
@@ -69,10 +77,14 @@ def load_workshop() -> Workshop:
     data = read_data_toml("workshop.toml")
     session = data["session"]
     if session.get("legs") not in _LEGS:
-        raise RoutineError("expected one or both", source="workshop.toml", field="session.legs")
-    if session.get("variant") not in ("quick", "default", "full"):
         raise RoutineError(
-            "expected quick, default or full", source="workshop.toml", field="session.variant"
+            _('expected "one" or "both"'), source="workshop.toml", field="session.legs"
+        )
+    if session.get("variant") not in _VARIANTS:
+        raise RoutineError(
+            _('expected "quick", "default" or "full"'),
+            source="workshop.toml",
+            field="session.variant",
         )
     blocks, start = [], 0
     for raw in data["blocks"]:
@@ -106,13 +118,14 @@ def workshop_plan(routine: Routine | None = None) -> widgets.HTML:
             block.what.format(session=plan.session_text(routine)) if block.session else block.what
         )
         end = block.start + block.minutes
-        rows.append(
+        rows.append(  # i18n: ignore
             f"<tr><td style='{_CELL};white-space:nowrap'>{block.start}-{end}</td>"
             f"<td style='{_CELL}'>{escape(what)}</td><td style='{_CELL}'>"
             f"{escape(block.where)}</td></tr>"
         )
     head = "".join(
-        f"<th style='{_CELL};border-top:none'>{h}</th>" for h in ("Minutes", "What", "Where")
+        f"<th style='{_CELL};border-top:none'>{escape(h)}</th>"
+        for h in (_("Minutes"), _("What"), _("Where"))
     )
     html = (
         "<div class='calf-card calf-workshop' style='color:#1b1b1b;background:#ffffff;"
