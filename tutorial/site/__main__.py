@@ -1,10 +1,12 @@
-"""``python -m tutorial.site [--out site] [--notebooks notebooks] [--jobs N]``: build the site."""
+"""``python -m tutorial.site [--out site] [--notebooks notebooks] [--jobs N] [--lang zh-Hans]``:
+build the site, in the language of ``--lang`` (default ``CALF_TUTORIAL_LANG``, else English)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from ..content import i18n
 from ..content.model import RoutineError
 from .build import build_site
 
@@ -14,8 +16,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="site", help="the site folder to write (replaced)")
     parser.add_argument("--notebooks", default="notebooks", help="the lesson notebooks")
     parser.add_argument("--jobs", type=int, default=None, help="lessons executed at once")
+    parser.add_argument(
+        "--lang",
+        default=None,
+        help=f"the pages' language: {', '.join(i18n.LANGUAGES)} (default ${i18n.LANGUAGE_ENV})",
+    )
     args = parser.parse_args(argv)
     try:
+        if args.lang:
+            i18n.set_language(args.lang)
+        i18n.get_language()  # a bad CALF_TUTORIAL_LANG fails here, before any work
         report = build_site(args.out, args.notebooks, jobs=args.jobs)
     except RoutineError as err:
         print(f"site build failed: {err}", file=sys.stderr)

@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..content import i18n
 from ..content.loader import load_routine, routine_to_dict
 from ..content.model import RoutineError
 from . import export
@@ -171,6 +172,7 @@ def _kernel_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["CALF_TUTORIAL_HOME"] = str(home)
     env["MPLBACKEND"] = "Agg"
+    env[i18n.LANGUAGE_ENV] = i18n.get_language()  # the lessons run in the site's language
     env.pop("JUPYTER_PLATFORM_DIRS", None)
     return env
 
@@ -374,7 +376,7 @@ def _page(
     script_tags = "\n".join(f'<script src="{s}"></script>' for s in scripts)
     strip = "" if home else safety
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{i18n.html_lang()}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -533,12 +535,26 @@ def site_css() -> str:
 
 
 def timer_module_js() -> str:
-    """``timer.js``, unchanged, as a string a page imports (file:// forbids module files)."""
-    source = (_PACKAGE_STATIC / "timer.js").read_text(encoding="utf-8")
-    return (
-        "// tutorial/static/timer.js, unchanged, imported from a Blob by site.js.\n"
-        f"window.CCT_TIMER_ESM = {json.dumps(source)};\n"
+    """``timer.js`` as anywidget gets it, as a string a page imports (file:// forbids module
+    files): the widget's own code, with the shared translator inlined."""
+    from ..widgets.frontend import esm
+
+    head = (  # i18n: ignore
+        "// tutorial/static/timer.js (with i18n.js), imported from a Blob by site.js.\n"
     )
+    return f"{head}window.CCT_TIMER_ESM = {json.dumps(esm('timer.js'))};\n"
+
+
+#: The front-end files of the site whose words are in ``assets/i18n.js``.
+SITE_SCRIPTS = ("site.js", "rules.js", "store.js", "photo-site.js")
+
+
+def i18n_js() -> str:
+    """``assets/i18n.js``: the translator and the catalog of the site's own scripts, in the
+    language of the build (``CALF_TUTORIAL_LANG`` or ``python -m tutorial.site --lang``)."""
+    from ..widgets.frontend import catalog, classic_i18n_js
+
+    return classic_i18n_js(catalog(*SITE_SCRIPTS))
 
 
 def photo_module_js() -> str:
@@ -571,6 +587,7 @@ def _data_js(uses: set[str], site: _Site) -> str:
 
 _SCRIPTS = (
     "assets/data.js",
+    "assets/i18n.js",
     "assets/rules.js",
     "assets/store.js",
     "assets/timer-module.js",
@@ -690,6 +707,7 @@ def build_site(
         site.text("assets/photo-module.js", photo_module_js())
         if "photo" in uses:
             site.text("assets/photo-demo.js", export.photo_demo_js())
+        site.text("assets/i18n.js", i18n_js())
         for name in ("site.js", "rules.js", "store.js", "photo-site.js"):
             shutil.copyfile(_STATIC / name, staging / "assets" / name)
         for name in ("timer.css", "photo.css"):

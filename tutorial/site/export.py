@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
 from typing import Any
 
+from ..content import i18n
 from ..content.loader import load_cun, load_landmarks, load_points, load_routine, routine_from_dict
 from ..content.model import VIEWS, Routine
 
@@ -372,7 +372,7 @@ def _picture_urls(
 _WIDGET_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys", "timer_id"}
 
 
-@cache
+@i18n.per_language  # the state holds the timer's words (its `i18n` trait, its texts)
 def _timer_state(
     routine: Routine,
     first_leg: str,
