@@ -313,7 +313,7 @@ class Controller {
     this.closedText = "";
     this.st = { status: "ready", index: 0, banked: 0, anchor: 0, headsUpShown: -1 };
     this.tr = makeTranslator(model.get("i18n"));
-    this.voice = null; // the speech voice chosen for the language (see pickVoice)
+    this.voiceChoice = null; // {voice, speak} for the language (see pickVoice)
     this.voiceMissing = false; // speech wanted, but no voice speaks the language: tones only
     this.pictures = new Map(); // key -> URL (from the kernel, or embedded in the state)
     this.requested = new Set();
