@@ -154,3 +154,29 @@ def test_the_site_build_runs_the_lessons_in_its_language(tmp_path, language):
 def test_the_site_command_refuses_an_unknown_language(tmp_path, capsys, language):
     assert site_main(["--lang", "fr", "--notebooks", str(tmp_path), "--out", str(tmp_path)]) == 1
     assert "'fr'" in capsys.readouterr().err
+
+
+def test_the_browser_picks_the_plural_form_babel_writes_in_the_po(tmp_path):
+    """One rule in two languages: the form index of ``pluralIndex`` (Intl.PluralRules in
+    CLDR order) is the index of Babel's Plural-Forms expression, for whole numbers."""
+    import gettext
+
+    from babel.messages.plurals import get_plural
+
+    languages = ["en", "zh-Hans", "ja", "ar", "cy", "ru", "pl"]
+    counts = [0, 1, 2, 3, 4, 5, 6, 11, 12, 21, 22, 25, 100, 101, 102, 111, 1000]
+    probe = tmp_path / "probe.mjs"
+    probe.write_text(
+        f"import {{ pluralIndex }} from {json.dumps((STATIC / 'i18n.js').as_uri())};\n"
+        f"const out = {{}};\nfor (const lang of {json.dumps(languages)}) "
+        f"out[lang] = {json.dumps(counts)}.map((n) => pluralIndex(lang, n));\n"
+        "console.log(JSON.stringify(out));\n",
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [str(NODE), str(probe)], capture_output=True, text=True, check=True, timeout=60
+    )
+    browser = json.loads(out.stdout)
+    for lang in languages:
+        rule = gettext.c2py(get_plural(lang.replace("-", "_")).plural_expr)
+        assert browser[lang] == [rule(n) for n in counts], lang
