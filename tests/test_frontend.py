@@ -14,7 +14,7 @@ import pytest
 from babel.messages.extract import extract_from_file
 
 from tutorial.content import i18n
-from tutorial.content.model import Routine, Step
+from tutorial.content.model import Routine, RoutineError, Step
 from tutorial.site import build, single
 from tutorial.site.__main__ import main as site_main
 from tutorial.widgets import frontend
@@ -33,6 +33,27 @@ def language():
     before = i18n.get_language()
     yield
     i18n.set_language(before)
+
+
+@pytest.fixture
+def timer_data_in_english(monkeypatch):
+    """timer.toml's own words (legs, choices, keys) are translated on another branch of
+    issue 15; until they are, the Chinese timers here use its English data. The catalog of
+    the browser code, which these tests are about, does not depend on it."""
+    from tutorial.content import timing
+    from tutorial.widgets import timer as timer_module
+
+    settings = timing.load_timer_settings()
+    try:
+        i18n.set_language("zh-Hans")
+        timing.load_timer_settings()
+        return  # translated: nothing to stand in for
+    except RoutineError:
+        pass
+    finally:
+        i18n.set_language("en")
+    for module in (timing, timer_module):
+        monkeypatch.setattr(module, "load_timer_settings", lambda: settings)
 
 
 def _msgids(name: str) -> set[str]:
@@ -62,7 +83,7 @@ def _short_routine() -> Routine:
     return Routine(title="Test", steps=tuple(steps))
 
 
-def test_the_timer_carries_every_word_of_timer_js_in_chinese(language):
+def test_the_timer_carries_every_word_of_timer_js_in_chinese(language, timer_data_in_english):
     ids = _msgids("timer.js")
     assert {"Start", "Pause", "Switch legs", "Step {number}. {title}."} <= ids
     i18n.set_language("zh-Hans")
@@ -130,7 +151,7 @@ def test_the_site_translator_runs_as_a_classic_script(tmp_path, language):
     assert json.loads(out.stdout) == ["zh-Hans", "导出为文件", "已保存 3 条答案。"]
 
 
-def test_a_one_file_timer_page_is_in_the_language_of_the_moment(language):
+def test_a_one_file_timer_page_is_in_the_language_of_the_moment(language, timer_data_in_english):
     i18n.set_language("zh-Hans")
     timer = StepTimer(_short_routine(), pictures=False)
     try:
