@@ -302,8 +302,10 @@ def test_save_html_writes_one_self_contained_page(tmp_path, monkeypatch):
     path = timer.save_html(tmp_path / "timer.html")
     assert calls == [tmp_path / "timer.html"]
     page = path.read_text(encoding="utf-8")
-    timer_js = (REPO / "tutorial" / "static" / "timer.js").read_text(encoding="utf-8")
-    assert json.dumps(timer_js) in page  # timer.js itself, unchanged
+    from tutorial.widgets.frontend import esm
+
+    assert json.dumps(esm("timer.js")) in page  # timer.js as anywidget runs it
+    assert "window.CCT_I18N" in page  # the translator of the page's own words
     assert "data:image/png;base64," in page  # the step pictures
     assert "data:font/ttf;base64," in page
     assert "<h1>Test &lt;routine&gt;</h1>" in page  # routine text is escaped

@@ -591,3 +591,103 @@ def test_timer_works_with_no_python_behind_the_page(browser, tmp_path):
         assert "step" in sent
     finally:
         context.close()
+
+
+def test_a_chinese_timer_shows_its_words_in_chinese_and_says_when_no_voice_speaks_it(
+    browser, monkeypatch
+):
+    """Made in zh-Hans: the buttons, the status and the notices are Chinese (the module as
+    anywidget gets it, translator inlined); speech asks for zh and, with no Chinese voice in
+    the browser, the timer says so and keeps to tones."""
+    import json
+
+    from tutorial.content import i18n
+    from tutorial.widgets.frontend import esm
+    from tutorial.widgets.timer import StepTimer
+
+    steps = tuple(
+        Step(
+            id=f"s{i}",
+            title=f"第{i + 1}步",
+            technique="按揉",
+            instructions="按揉。",
+            min_seconds=10,
+            max_seconds=60,
+            default_seconds=30,
+        )
+        for i in range(2)
+    )
+    from tutorial.content import timing
+    from tutorial.content.model import RoutineError
+    from tutorial.widgets import timer as timer_module
+
+    before = i18n.get_language()
+    settings = timing.load_timer_settings()
+    i18n.set_language("zh-Hans")
+    try:
+        try:
+            timing.load_timer_settings()
+        except RoutineError:  # timer.toml's words are another branch's part of issue 15
+            for module in (timing, timer_module):
+                monkeypatch.setattr(module, "load_timer_settings", lambda: settings)
+        timer = StepTimer(Routine(title="测试", steps=steps), pictures=False, speech=True)
+    finally:
+        i18n.set_language(before)
+    state = {k: v for k, v in timer.get_state().items() if not k.startswith("_")}
+    timer.close()
+    static = Path(__file__).resolve().parents[2] / "tutorial" / "static"
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.route(
+            "http://timer.test/**",
+            lambda route: route.fulfill(
+                body=esm("timer.js")
+                if route.request.url.endswith(".js")
+                else (static / "timer.css").read_text(encoding="utf-8"),
+                content_type="text/javascript" if route.request.url.endswith(".js") else "text/css",
+            ),
+        )
+        page.route(
+            "http://page.test/",
+            lambda route: route.fulfill(
+                body=FAKE_MODEL_PAGE.replace("STATE", json.dumps(state)),
+                content_type="text/html",
+            ),
+        )
+        page.add_init_script(
+            "window.__spoken = []; document.addEventListener('cct-speak',"
+            " (e) => window.__spoken.push(e.detail));"
+        )
+        page.goto("http://page.test/")
+        page.wait_for_function("window.__ready === true")
+        timer_el = page.locator(".cct-timer")
+        assert timer_el.get_attribute("aria-label") == "步骤计时器"
+        for name in ("开始", "上一步", "下一步", "本步重来", "重置", "语音开"):
+            assert timer_el.get_by_role("button", name=name, exact=True).is_visible(), name
+        assert timer_el.locator(".cct-status").inner_text() == "就绪"
+        voices = page.evaluate(
+            "() => speechSynthesis.getVoices().map((v) => v.lang.toLowerCase().replace('_', '-'))"
+        )
+        has_zh = any(v.split("-")[0] in ("zh", "cmn", "yue") for v in voices)
+        notice = timer_el.get_by_test_id("timer-voice-notice")
+        if not has_zh:  # the usual case in headless Chromium: no voices at all
+            page.wait_for_function(
+                "() => document.querySelector('[data-testid=timer-voice-notice]').textContent"
+            )
+            assert "没有中文语音" in notice.inner_text()
+            assert timer_el.get_by_test_id("timer-notice").is_visible()
+        shot(page, "timer-zh-hans")
+        timer_el.get_by_role("button", name="开始", exact=True).click()
+        page.wait_for_function("() => window.__spoken.length > 0")
+        said = page.evaluate("window.__spoken[0]")
+        assert said["text"] == "第1步。第1步。"
+        assert said["lang"] == "zh-Hans"
+        assert said["spoken"] is has_zh
+        assert timer_el.locator(".cct-status").inner_text() == "进行中"
+        assert timer_el.get_by_role("button", name="暂停", exact=True).is_visible()
+        # turning the voice off takes the notice away
+        timer_el.get_by_role("button", name="语音开", exact=True).click()
+        assert notice.is_hidden()
+    finally:
+        context.close()

@@ -14,6 +14,9 @@ import path from "node:path";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
 const require = createRequire(import.meta.url);
+// store.js and site.js take their words from the page's translator (assets/i18n.js): English.
+const { makeTranslator } = await import(pathToFileURL(path.join(root, "tutorial", "static", "i18n.js")).href);
+globalThis.CCT_I18N = makeTranslator({ lang: "en", messages: {}, plurals: {} });
 const R = require(path.join(root, "tutorial", "site", "static", "rules.js"));
 const Store = require(path.join(root, "tutorial", "site", "static", "store.js"));
 const timer = await import(pathToFileURL(path.join(root, "tutorial", "static", "timer.js")).href);

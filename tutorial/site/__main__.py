@@ -1,11 +1,13 @@
-"""``python -m tutorial.site [--out site] [--notebooks notebooks] [--jobs N]``: build the site."""
+"""``python -m tutorial.site [--out site] [--notebooks notebooks] [--jobs N] [--lang zh-Hans]``:
+build the site, in the language of ``--lang`` (default ``CALF_TUTORIAL_LANG``, else English)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ..content.i18n import _, format_decimal
+from ..content import i18n
+from ..content.i18n import _, format_decimal, format_list
 from ..content.model import RoutineError
 from .build import build_site
 
@@ -17,8 +19,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="site", help=_("the site folder to write (replaced)"))
     parser.add_argument("--notebooks", default="notebooks", help=_("the lesson notebooks"))
     parser.add_argument("--jobs", type=int, default=None, help=_("lessons executed at once"))
+    parser.add_argument(
+        "--lang",
+        default=None,
+        help=_("the pages' language: {languages} (default ${variable})").format(
+            languages=format_list(i18n.LANGUAGES), variable=i18n.LANGUAGE_ENV
+        ),
+    )
     args = parser.parse_args(argv)
     try:
+        if args.lang:
+            i18n.set_language(args.lang)
+        i18n.get_language()  # a bad CALF_TUTORIAL_LANG fails here, before any work
         report = build_site(args.out, args.notebooks, jobs=args.jobs)
     except RoutineError as err:
         print(_("site build failed: {error}").format(error=err), file=sys.stderr)

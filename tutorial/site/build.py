@@ -621,12 +621,26 @@ def site_css() -> str:
 
 
 def timer_module_js() -> str:
-    """``timer.js``, unchanged, as a string a page imports (file:// forbids module files)."""
-    source = (_PACKAGE_STATIC / "timer.js").read_text(encoding="utf-8")
-    return (  # i18n: ignore
-        "// tutorial/static/timer.js, unchanged, imported from a Blob by site.js.\n"
-        f"window.CCT_TIMER_ESM = {json.dumps(source)};\n"
+    """``timer.js`` as anywidget gets it, as a string a page imports (file:// forbids module
+    files): the widget's own code, with the shared translator inlined."""
+    from ..widgets.frontend import esm
+
+    head = (  # i18n: ignore
+        "// tutorial/static/timer.js (with i18n.js), imported from a Blob by site.js.\n"
     )
+    return f"{head}window.CCT_TIMER_ESM = {json.dumps(esm('timer.js'))};\n"
+
+
+#: The front-end files of the site whose words are in ``assets/i18n.js``.
+SITE_SCRIPTS = ("site.js", "rules.js", "store.js", "photo-site.js")
+
+
+def i18n_js() -> str:
+    """``assets/i18n.js``: the translator and the catalog of the site's own scripts, in the
+    language of the build (``CALF_TUTORIAL_LANG`` or ``python -m tutorial.site --lang``)."""
+    from ..widgets.frontend import catalog, classic_i18n_js
+
+    return classic_i18n_js(catalog(*SITE_SCRIPTS))
 
 
 def photo_module_js() -> str:
@@ -659,6 +673,7 @@ def _data_js(uses: set[str], site: _Site) -> str:
 
 _SCRIPTS = (
     "assets/data.js",
+    "assets/i18n.js",
     "assets/rules.js",
     "assets/store.js",
     "assets/timer-module.js",
@@ -778,6 +793,7 @@ def build_site(
         site.text("assets/photo-module.js", photo_module_js())
         if "photo" in uses:
             site.text("assets/photo-demo.js", export.photo_demo_js())
+        site.text("assets/i18n.js", i18n_js())
         for name in ("site.js", "rules.js", "store.js", "photo-site.js"):
             shutil.copyfile(_STATIC / name, staging / "assets" / name)
         for name in ("timer.css", "photo.css"):

@@ -13,7 +13,8 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ..content.i18n import _, per_language
+from ..content import i18n
+from ..content.i18n import _
 from ..content.loader import load_cun, load_landmarks, load_points, load_routine, routine_from_dict
 from ..content.model import VIEWS, Routine
 
@@ -374,7 +375,7 @@ def _picture_urls(
 _WIDGET_TRAITS = {"layout", "tabbable", "tooltip", "comm", "keys", "timer_id"}
 
 
-@per_language
+@i18n.per_language  # the state holds the timer's words (its `i18n` trait, its texts)
 def _timer_state(
     routine: Routine,
     first_leg: str,

@@ -47,7 +47,7 @@ def _description(timer: StepTimer) -> dict[str, Any]:
 
 def timer_html(timer: StepTimer, *, title: str | None = None) -> str:
     """The one-file page of ``timer``: its routine, legs and options, every variant inline."""
-    from .build import site_css, timer_module_js
+    from .build import i18n_js, site_css, timer_module_js
 
     config = {"kind": "timer", **export.timer_configs(_description(timer), None)}
     page_title = title or timer.routine.title
@@ -57,6 +57,7 @@ def timer_html(timer: StepTimer, *, title: str | None = None) -> str:
         _script(text)
         for text in (
             "window.CCT_DATA = {};",
+            i18n_js(),
             (_STATIC / "rules.js").read_text(encoding="utf-8"),
             (_STATIC / "store.js").read_text(encoding="utf-8"),
             timer_module_js(),

@@ -3,14 +3,18 @@
 // Without bytes yet (a file made on request, like the handout), a click asks the kernel to
 // make it ("prepare"); when the bytes arrive the download starts and a link stays for
 // saving it again.
+import { makeTranslator } from "./i18n.js";
 
-function sizeText(bytes) {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} kB`;
-  return `${bytes} bytes`;
+export function sizeText(bytes, tr) {
+  const { t, tn, number } = tr;
+  if (bytes >= 1024 * 1024) return t("{size} MB", { size: number(bytes / 1024 / 1024, 1) });
+  if (bytes >= 1024) return t("{size} kB", { size: Math.round(bytes / 1024) });
+  return tn("{n} byte", "{n} bytes", bytes);
 }
 
 function render({ model, el }) {
+  const tr = makeTranslator(model.get("i18n"));
+  const { t } = tr;
   const root = document.createElement("div");
   root.className = "calf-download";
   const button = document.createElement("button");
@@ -50,7 +54,7 @@ function render({ model, el }) {
       url = URL.createObjectURL(blob);
       link.href = url;
       link.download = model.get("filename");
-      link.textContent = `Save ${model.get("filename")} again (${sizeText(blob.size)})`;
+      link.textContent = t("Save {file} again ({size})", { file: model.get("filename"), size: sizeText(blob.size, tr) });
     }
     if (model.get("status") === "error") wanted = false;
     if (wanted && data && model.get("status") === "ready") {

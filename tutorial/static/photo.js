@@ -647,7 +647,7 @@ function render({ model, el }) {
     downloadUrl = URL.createObjectURL(new Blob([bytes], { type: "image/png" }));
     link.href = downloadUrl;
     link.download = model.get("download_name") || "my-leg-points.png";
-    link.textContent = model.get("download_text") || "Download the picture (PNG)";
+    link.textContent = model.get("download_text"); // Python's words, in the course's language
     link.style.display = "";
   }
 

@@ -1,10 +1,14 @@
 // A labelled range input (a native <input type="range"> with a <label> and a readout):
 // keyboard and screen readers know it as "<label> slider, 45 seconds". The value is sent
 // to the kernel when the learner lets go (like ipywidgets' continuous_update=False).
+// The number is written in the course's language (Intl.NumberFormat), the unit comes from Python.
+import { makeTranslator } from "./i18n.js";
+
 let counter = 0;
 
 function render({ model, el }) {
   const id = `calf-range-${++counter}`;
+  const { t } = makeTranslator(model.get("i18n"));
   const row = document.createElement("div");
   row.className = "calf-range";
   const input = document.createElement("input");
@@ -18,7 +22,7 @@ function render({ model, el }) {
   el.append(row);
 
   function unit(value) {
-    return `${value} ${model.get("unit")}`;
+    return t("{value} {unit}", { value: Number(value), unit: model.get("unit") });
   }
   function update() {
     input.min = model.get("min");

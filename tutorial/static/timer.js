@@ -15,20 +15,22 @@
 // cancelled by its identity (segment, cue, repeat), never by how near in time it is.
 // Every text from the routine goes into the DOM with textContent, never as HTML.
 
+import { makeTranslator } from "./i18n.js";
+
 const REPAINT_MS = 200; // how often the countdown and bars are repainted
 const EARLY_MS = 4; // wake this long before a deadline (see armDeadline)
 const NUDGE_WAIT_MS = 60; // a kernel nudge this early is waited out, not ignored
 const KERNEL_WAIT_MS = 5000; // no answer to "hello" within this: no Python behind the page
 const RETIME_MS = 1; // re-anchoring moves a future tone by more than this: reschedule it
 const REANCHOR_MS = 5000; // while running, re-anchor on the audio clock this often
+const VOICE_WAIT_MS = 1500; // an empty voice list this long after asking: no voice at all
 const SIZES = [
   ["phone", 0],
   ["laptop", 600],
   ["projector", 1200],
 ];
-const LABELS = { ready: "Start", running: "Pause", paused: "Resume", finished: "Start again" };
 const ICONS = { ready: "▶", running: "❚❚", paused: "▶", finished: "↻" };
-const STATUS_TEXT = { ready: "Ready", running: "Running", paused: "Paused", finished: "Finished" };
+const STATUSES = ["ready", "running", "paused", "finished"];
 const VARIANTS = ["quick", "default", "full"];
 const LEG_CHOICES = ["one", "both"];
 
@@ -211,7 +213,7 @@ export function announcement(crossings, segments) {
   return last.to === null ? { index: null } : { index: last.to, of: segments.length };
 }
 
-export function planSegments(plan, steps, session) {
+export function planSegments(plan, steps, session, t = (text) => text) {
   // The segments of one plan with the texts of their steps (the switch has its own).
   const sw = session.switch || {};
   return plan.segments.map((seg, index) => {
@@ -223,7 +225,7 @@ export function planSegments(plan, steps, session) {
       number: isSwitch ? 0 : step.number,
       count: steps.length,
       id: isSwitch ? "switch-legs" : step.id,
-      title: isSwitch ? sw.title || "Switch legs" : step.title,
+      title: isSwitch ? sw.title || t("Switch legs") : step.title,
       technique: isSwitch ? sw.technique || "" : step.technique,
       instructions: isSwitch ? sw.instructions || "" : step.instructions,
       hand: isSwitch ? "" : step.hand,
@@ -234,6 +236,50 @@ export function planSegments(plan, steps, session) {
       leg_label: (session.leg_labels || {})[seg.leg] || seg.leg,
     };
   });
+}
+
+export function chooseVoice(voices, lang) {
+  // The voice to speak `lang` with, from speechSynthesis.getVoices(): {voice, speak}.
+  // A voice of the language itself first (for Chinese: Mandarin in simplified script,
+  // zh-CN/zh-SG/zh-Hans, then zh-TW, then Cantonese), a local one before a network one,
+  // the browser's default before others. With no such voice, English (the source
+  // language) still speaks with the browser's default voice; any other language does not
+  // speak at all (a voice of another language would mangle the words): tones only.
+  const tag = normTag(lang);
+  const primary = family(tag);
+  let best = null;
+  let bestScore = 0;
+  for (const voice of voices || []) {
+    const vtag = normTag(voice && voice.lang);
+    if (!vtag || family(vtag) !== primary) continue;
+    let score = 10 + (voice.localService ? 2 : 0) + (voice.default ? 1 : 0);
+    if (vtag === tag || vtag.startsWith(`${tag}-`)) score += 40;
+    else if (primary === "zh") score += zhRank(vtag) * 10;
+    else score += 20;
+    if (score > bestScore) {
+      best = voice;
+      bestScore = score;
+    }
+  }
+  return { voice: best, speak: Boolean(best) || primary === "en" };
+}
+
+function normTag(tag) {
+  return String(tag || "").trim().replace(/_/g, "-").toLowerCase();
+}
+
+function family(tag) {
+  // Chinese voices say zh-CN, cmn-Hans-CN or yue-HK: one family for the choice.
+  const first = tag.split("-")[0];
+  return ["cmn", "yue", "zh"].includes(first) ? "zh" : first;
+}
+
+function zhRank(tag) {
+  // Mandarin in simplified script 3, other Mandarin 2, Cantonese 1.
+  const parts = tag.split("-");
+  if (parts[0] === "yue" || parts.includes("hk") || parts.includes("mo")) return 1;
+  if (parts.includes("hans") || parts.includes("cn") || parts.includes("sg") || parts.length === 1) return 3;
+  return 2;
 }
 
 export function sizeOf(width) {
@@ -266,6 +312,9 @@ class Controller {
     this.disposed = false;
     this.closedText = "";
     this.st = { status: "ready", index: 0, banked: 0, anchor: 0, headsUpShown: -1 };
+    this.tr = makeTranslator(model.get("i18n"));
+    this.voiceChoice = null; // {voice, speak} for the language (see pickVoice)
+    this.voiceMissing = false; // speech wanted, but no voice speaks the language: tones only
     this.pictures = new Map(); // key -> URL (from the kernel, or embedded in the state)
     this.requested = new Set();
     this.blobUrls = [];
@@ -294,7 +343,13 @@ class Controller {
     on("change:steps", () => this.onPlanChange());
     on("change:pictures", () => this.eachView((v) => v.show()));
     on("change:sound", () => this.onSound());
-    on("change:speech", () => this.eachView((v) => v.paintOptions()));
+    on("change:speech", () => {
+      this.pickVoice();
+      this.eachView((v) => {
+        v.paintOptions();
+        v.paintNotice();
+      });
+    });
     on("change:presentation", () => this.eachView((v) => v.paintOptions()));
     on("change:notice", () => this.eachView((v) => v.paintNotice()));
     this.interval = setInterval(() => this.tick(), REPAINT_MS);
@@ -303,10 +358,12 @@ class Controller {
       if (document.visibilityState === "visible" && this.st.status === "running") this.lockScreen();
     };
     document.addEventListener("visibilitychange", this.onVisibility);
-    this.unwatch = watchKernel(model, () => this.dispose("The Python kernel restarted."));
+    const { t } = this.tr;
+    this.unwatch = watchKernel(model, () => this.dispose(t("The Python kernel restarted.")));
     this.kernel = Boolean(this.unwatch); // JupyterLab or Voila: a kernel is behind the page
     this.send({ type: "hello", t: epochMs(performance.now()) });
     this.requestPictures();
+    this.pickVoice();
     this.kernelTimer = setTimeout(() => {
       if (this.kernel || this.disposed) return;
       this.noKernel = true;
@@ -323,7 +380,7 @@ class Controller {
     const plans = this.model.get("plans") || {};
     const plan = plans[this.key] || Object.values(plans)[0] || { segments: [], total_ms: 0 };
     this.totalMs = plan.total_ms;
-    this.segments = planSegments(plan, this.model.get("steps") || [], this.session);
+    this.segments = planSegments(plan, this.model.get("steps") || [], this.session, this.tr.t);
     this.st.index = Math.min(this.st.index, Math.max(0, this.segments.length - 1));
   }
   onPlanChange() {
@@ -421,7 +478,7 @@ class Controller {
   applyState(msg) {
     // A snapshot from the kernel (an answer to hello, or an action made from Python code):
     // re-anchor on our clock.
-    if (!(msg.status in STATUS_TEXT) || !this.segments.length) return;
+    if (!STATUSES.includes(msg.status) || !this.segments.length) return;
     const now = performance.now();
     const st = this.st;
     const from = st.index;
@@ -543,20 +600,62 @@ class Controller {
   speak(say, lateMs) {
     if (!this.model.get("speech") || !("speechSynthesis" in window) || !this.views.size) return;
     if (this.st.status === "ready") return;
+    const { t, lang } = this.tr;
     const s = this.seg();
     const text =
       say.index === null
-        ? "Finished."
+        ? t("Finished.")
         : s.kind === "switch"
-          ? `${s.title}. ${s.leg_label}.`
-          : `Step ${s.number}. ${s.title}.`;
-    try {
-      window.speechSynthesis.cancel();
-      window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
-      this.spoke = true;
-    } catch {}
-    const detail = { text, index: say.index, late: lateMs, t: performance.now() };
+          ? t("{title}. {leg}.", { title: s.title, leg: s.leg_label })
+          : t("Step {number}. {title}.", { number: s.number, title: s.title });
+    const choice = this.voiceChoice || chooseVoice(window.speechSynthesis.getVoices(), lang);
+    if (choice.speak) {
+      try {
+        window.speechSynthesis.cancel();
+        const utterance = new SpeechSynthesisUtterance(text);
+        utterance.lang = lang; // the browser reads the words as this language
+        if (choice.voice) utterance.voice = choice.voice;
+        window.speechSynthesis.speak(utterance);
+        this.spoke = true;
+      } catch {}
+    }
+    const detail = {
+      text,
+      lang,
+      voice: choice.voice ? choice.voice.name : null,
+      spoken: choice.speak,
+      index: say.index,
+      late: lateMs,
+      t: performance.now(),
+    };
     this.eachView((v) => v.root.dispatchEvent(new CustomEvent("cct-speak", { bubbles: true, detail })));
+  }
+  pickVoice() {
+    // Choose the voice for the language once the browser has listed its voices (Chromium
+    // lists them late, with "voiceschanged"; an empty list is waited for a moment before it
+    // counts as "no voice"). Without one the timer says so in its notice: tones only.
+    if (this.disposed || !this.model.get("speech")) return;
+    if (!("speechSynthesis" in window)) {
+      this.voiceChoice = { voice: null, speak: false };
+      this.voiceMissing = true;
+      this.eachView((v) => v.paintNotice());
+      return;
+    }
+    const synth = window.speechSynthesis;
+    const decide = (final) => {
+      if (this.disposed) return;
+      const voices = synth.getVoices() || [];
+      if (!voices.length && !final) return;
+      this.voiceChoice = chooseVoice(voices, this.tr.lang);
+      this.voiceMissing = !this.voiceChoice.speak;
+      this.eachView((v) => v.paintNotice());
+    };
+    if (!this.onVoices) {
+      this.onVoices = () => decide(true);
+      if (synth.addEventListener) synth.addEventListener("voiceschanged", this.onVoices);
+      this.voiceTimer = setTimeout(() => decide(true), VOICE_WAIT_MS);
+    }
+    decide(false);
   }
 
   // ---------------------------------------------------------------- sound
@@ -751,16 +850,24 @@ class Controller {
     if (msg.type === "state") this.applyState(msg);
     else if (msg.type === "nudge") this.onNudge();
     else if (msg.type === "picture") this.onPicture(msg, buffers);
-    else if (msg.type === "stop") this.dispose("Replaced by a newer timer, or closed from Python.");
+    else if (msg.type === "stop") {
+      const { t } = this.tr;
+      this.dispose(t("Replaced by a newer timer, or closed from Python."));
+    }
   }
   dispose(reason) {
     // The model is closed (or its kernel is gone): stop the clock, fall silent, say so.
     if (this.disposed) return;
     this.disposed = true;
     if (CONTROLLERS.get(this.registryKey) === this) CONTROLLERS.delete(this.registryKey);
-    this.closedText = reason || "Closed";
+    const { t } = this.tr;
+    this.closedText = reason || t("Closed.");
     clearTimeout(this.deadlineTimer);
     clearTimeout(this.kernelTimer);
+    clearTimeout(this.voiceTimer);
+    if (this.onVoices && "speechSynthesis" in window && window.speechSynthesis.removeEventListener) {
+      window.speechSynthesis.removeEventListener("voiceschanged", this.onVoices);
+    }
     clearInterval(this.interval);
     this.cancelTones(this.tones);
     if (this.audio) this.audio.close().catch(() => {});
@@ -804,13 +911,27 @@ let viewCount = 0;
 
 function makeView(ctrl, el) {
   const model = ctrl.model;
+  const { t } = ctrl.tr;
+  const spaceKey = t("Space");
+  const comma = t(", ");
+  const LABELS = { ready: t("Start"), running: t("Pause"), paused: t("Resume"), finished: t("Start again") };
+  const STATUS_TEXT = { ready: t("Ready"), running: t("Running"), paused: t("Paused"), finished: t("Finished") };
+  const OUTCOMES = {
+    skipped: t("skipped"),
+    back: t("went back"),
+    jumped: t("jumped"),
+    restarted: t("restarted"),
+    reset: t("reset"),
+    kernel: t("moved from Python"),
+  };
+  const outcomeText = (outcome) => OUTCOMES[outcome] || outcome;
   const id = `cct-${++viewCount}`;
   const host = h("div", { class: "cct-host" });
   const root = h("div", {
     class: "cct-timer",
     tabindex: "0",
     role: "region",
-    "aria-label": "Step timer",
+    "aria-label": t("Step timer"),
     "aria-describedby": `${id}-keys`,
     "data-testid": "step-timer",
     "data-lm-suppress-shortcuts": "true",
@@ -827,7 +948,7 @@ function makeView(ctrl, el) {
   const main = h("div", { class: "cct-main" });
   const figure = h("figure", { class: "cct-figure" });
   const img = h("img", { class: "cct-picture", alt: "" });
-  const pending = h("div", { class: "cct-picture-pending" }, "Picture loading…");
+  const pending = h("div", { class: "cct-picture-pending" }, t("Picture loading…"));
   figure.append(img, pending);
 
   const body = h("div", { class: "cct-body" });
@@ -869,8 +990,8 @@ function makeView(ctrl, el) {
   };
   const words = ctrl.session.choices || {};
   choices.append(
-    choiceGroup("variant", VARIANTS, words.length || "Length"),
-    choiceGroup("legs", LEG_CHOICES, words.legs || "Legs"),
+    choiceGroup("variant", VARIANTS, words.length || t("Length")),
+    choiceGroup("legs", LEG_CHOICES, words.legs || t("Legs")),
   );
 
   const overall = h("div", { class: "cct-overall" });
@@ -882,7 +1003,7 @@ function makeView(ctrl, el) {
 
   const keys = {};
   for (const k of ctrl.session.keys || []) keys[k.action] = k;
-  const controls = h("div", { class: "cct-controls", role: "toolbar", "aria-label": "Timer controls" });
+  const controls = h("div", { class: "cct-controls", role: "toolbar", "aria-label": t("Timer controls") });
   const primary = h("div", { class: "cct-primary" });
   const secondary = h("div", { class: "cct-secondary" });
   const button = (cls, icon, label, action, onClick) => {
@@ -892,8 +1013,8 @@ function makeView(ctrl, el) {
     b.append(iconSpan, labelSpan);
     const key = keys[action];
     if (key) {
-      b.setAttribute("aria-keyshortcuts", key.key === " " ? "Space" : key.key.length === 1 ? key.key.toUpperCase() : key.key);
-      b.title = `${label} (key: ${key.name})`;
+      b.setAttribute("aria-keyshortcuts", key.key === " " ? "Space" : key.key.length === 1 ? key.key.toUpperCase() : key.key); // i18n: ignore
+      b.title = t("{label} (key: {key})", { label, key: key.name });
     }
     b.addEventListener("click", (event) => {
       event.stopPropagation();
@@ -904,20 +1025,20 @@ function makeView(ctrl, el) {
     b.labelSpan = labelSpan;
     return b;
   };
-  const backBtn = button("cct-back", "«", "Back", "back", () => ctrl.act("back"));
-  const toggleBtn = button("cct-toggle", "▶", "Start", "toggle", () => ctrl.toggle());
-  const nextBtn = button("cct-next-btn", "»", "Next", "next", () => ctrl.act("next"));
-  const restartBtn = button("cct-restart", "↺", "Restart step", "restart", () => ctrl.act("restart"));
-  const resetBtn = button("cct-reset", "⟲", "Reset", "reset", () => ctrl.act("reset"));
-  const soundBtn = button("cct-sound", "♪", "Sound", "sound", () => onSoundButton());
-  const speechBtn = button("cct-speech", "❝", "Voice", "speech", () => ctrl.setOption("speech"));
+  const backBtn = button("cct-back", "«", t("Back"), "back", () => ctrl.act("back"));
+  const toggleBtn = button("cct-toggle", "▶", t("Start"), "toggle", () => ctrl.toggle());
+  const nextBtn = button("cct-next-btn", "»", t("Next"), "next", () => ctrl.act("next"));
+  const restartBtn = button("cct-restart", "↺", t("Restart step"), "restart", () => ctrl.act("restart"));
+  const resetBtn = button("cct-reset", "⟲", t("Reset"), "reset", () => ctrl.act("reset"));
+  const soundBtn = button("cct-sound", "♪", t("Sound"), "sound", () => onSoundButton());
+  const speechBtn = button("cct-speech", "❝", t("Voice"), "speech", () => ctrl.setOption("speech"));
   primary.append(backBtn, toggleBtn, nextBtn);
   secondary.append(restartBtn, resetBtn, soundBtn, speechBtn);
   controls.append(primary, secondary);
 
   // The keyboard shortcuts, written where people see them (and read by screen readers).
   const keysHint = h("p", { class: "cct-keys", id: `${id}-keys`, "data-testid": "timer-keys" });
-  keysHint.append(h("span", { class: "cct-keys-title" }, "Keys"));
+  keysHint.append(h("span", { class: "cct-keys-title" }, t("Keys")));
   for (const k of ctrl.session.keys || []) {
     const item = h("span", { class: "cct-key-item" });
     item.append(h("kbd", {}, k.name), h("span", {}, ` ${k.label}`));
@@ -930,7 +1051,7 @@ function makeView(ctrl, el) {
   closedNote.hidden = true;
 
   const listBox = h("details", { class: "cct-steps" });
-  const listSummary = h("summary", {}, "All steps");
+  const listSummary = h("summary", {}, t("All steps"));
   const list = h("ol", { class: "cct-step-list" });
   listBox.append(listSummary, list);
 
@@ -938,6 +1059,10 @@ function makeView(ctrl, el) {
   const live = h("div", { class: "cct-sr", "aria-live": "polite", "data-testid": "timer-live" });
   // A message from Python about this session (for example "Session saved"): plain text.
   const notice = h("p", { class: "cct-notice", role: "status", "data-testid": "timer-notice" });
+  const noticeText = h("span", { class: "cct-notice-text" });
+  // No voice for the language: said here, in the same status line (tones only).
+  const voiceNotice = h("span", { class: "cct-voice-notice", "data-testid": "timer-voice-notice" });
+  notice.append(noticeText, voiceNotice);
   notice.hidden = true;
   root.append(
     flashBox,
@@ -1010,7 +1135,7 @@ function makeView(ctrl, el) {
       b.append(h("span", { class: "cct-jump-title" }, label));
       if (both) b.append(h("span", { class: "cct-jump-leg" }, seg.leg_label));
       b.append(h("span", { class: "cct-jump-time" }, clockText(seg.planned_ms)));
-      b.setAttribute("aria-label", `Jump to ${label} (${seg.leg_label})`);
+      b.setAttribute("aria-label", t("Jump to {step} ({leg})", { step: label, leg: seg.leg_label }));
       b.addEventListener("click", (event) => {
         event.stopPropagation();
         ctrl.act("jump", i);
@@ -1047,19 +1172,19 @@ function makeView(ctrl, el) {
     legBadge.textContent = s.leg_label;
     legBadge.hidden = model.get("legs") !== "both" || finished;
     stepCount.textContent = finished
-      ? "Done"
+      ? t("Done")
       : s.kind === "switch"
-        ? "Switch"
-        : `Step ${s.number} / ${s.count}`;
+        ? t("Switch")
+        : t("Step {number} / {count}", { number: s.number, count: s.count });
     technique.textContent = finished ? finish.technique || "" : s.technique;
     technique.hidden = !technique.textContent;
     title.textContent = finished ? finish.title || "" : s.title;
     points.textContent = finished ? "" : s.points.join(" · ");
     points.hidden = !points.textContent;
     instructions.textContent = finished ? finish.instructions || "" : s.instructions;
-    hand.textContent = s.hand && !finished ? `Hand: ${s.hand}` : "";
+    hand.textContent = s.hand && !finished ? t("Hand: {hand}", { hand: s.hand }) : "";
     hand.hidden = !hand.textContent;
-    caution.textContent = s.caution && !finished ? `Caution: ${s.caution}` : "";
+    caution.textContent = s.caution && !finished ? t("Caution: {caution}", { caution: s.caution }) : "";
     caution.hidden = !caution.textContent;
     const src = !finished && ctrl.picture(s.picture);
     const waiting = !finished && s.picture && !src && !ctrl.noKernel && !ctrl.pictures.has(s.picture);
@@ -1068,13 +1193,19 @@ function makeView(ctrl, el) {
     pending.hidden = !waiting;
     root.classList.toggle("cct-no-picture", figure.hidden);
     if (src && img.getAttribute("src") !== src) img.src = src;
-    img.alt = s.alt || (s.points.length ? `${s.leg_label}: ${s.points.join(", ")} highlighted` : `${s.leg_label}: the calf`);
+    img.alt =
+      s.alt ||
+      (s.points.length
+        ? t("{leg}: {points} highlighted", { leg: s.leg_label, points: s.points.join(comma) })
+        : t("{leg}: the calf", { leg: s.leg_label }));
     const nextSeg = ctrl.segments[st.index + 1];
     next.textContent = finished
       ? ""
       : nextSeg
-        ? `Next: ${nextSeg.title}${nextSeg.leg !== s.leg ? ` (${nextSeg.leg_label})` : ""}`
-        : "Last step";
+        ? nextSeg.leg !== s.leg
+          ? t("Next: {step} ({leg})", { step: nextSeg.title, leg: nextSeg.leg_label })
+          : t("Next: {step}", { step: nextSeg.title })
+        : t("Last step");
     for (const item of list.querySelectorAll(".cct-jump")) {
       const i = Number(item.dataset.index);
       if (i === st.index && !finished) item.setAttribute("aria-current", "step");
@@ -1089,7 +1220,11 @@ function makeView(ctrl, el) {
     const finished = ctrl.st.status === "finished";
     live.textContent = finished
       ? title.textContent
-      : `${stepCount.textContent}: ${s.title}. ${clockText(s.planned_ms - ctrl.elapsed(performance.now()))}.`;
+      : t("{count}: {title}. {time}.", {
+          count: stepCount.textContent,
+          title: s.title,
+          time: clockText(s.planned_ms - ctrl.elapsed(performance.now())),
+        });
   };
 
   function paintSummary() {
@@ -1099,12 +1234,19 @@ function makeView(ctrl, el) {
     const { planned, actual, paused, visits } = ctrl.summary();
     summary.replaceChildren();
     const line = h("p", { class: "cct-summary-line" });
-    line.textContent = `Planned ${clockText(planned)} · actual ${clockText(actual)}${paused >= 1000 ? ` · paused ${clockText(paused)}` : ""}`;
+    line.textContent =
+      paused >= 1000
+        ? t("Planned {planned} · actual {actual} · paused {paused}", {
+            planned: clockText(planned),
+            actual: clockText(actual),
+            paused: clockText(paused),
+          })
+        : t("Planned {planned} · actual {actual}", { planned: clockText(planned), actual: clockText(actual) });
     summary.append(line);
     if (!visits.length) return;
     const table = h("table", { class: "cct-summary-table" });
     const head = h("tr", {});
-    for (const text of ["Step", "Planned", "Actual", ""]) head.append(h("th", { scope: "col" }, text));
+    for (const text of [t("Step"), t("Planned"), t("Actual"), ""]) head.append(h("th", { scope: "col" }, text));
     table.append(head);
     for (const v of visits) {
       const seg = ctrl.segments[v.segment];
@@ -1112,10 +1254,10 @@ function makeView(ctrl, el) {
       const row = h("tr", {});
       const name = seg.kind === "switch" ? seg.title : `${seg.number}. ${seg.title}`;
       row.append(
-        h("td", {}, model.get("legs") === "both" ? `${name} (${seg.leg_label})` : name),
+        h("td", {}, model.get("legs") === "both" ? t("{step} ({leg})", { step: name, leg: seg.leg_label }) : name),
         h("td", {}, clockText(v.planned_ms)),
         h("td", {}, clockText(v.actual_ms)),
-        h("td", {}, v.outcome === "completed" ? "" : v.outcome),
+        h("td", {}, v.outcome === "completed" ? "" : outcomeText(v.outcome)),
       );
       table.append(row);
     }
@@ -1134,7 +1276,7 @@ function makeView(ctrl, el) {
     stepFill.style.transform = `scaleX(${Math.min(1, e / s.planned_ms)})`;
     const done = st.status === "finished" ? ctrl.totalMs : s.start_ms + e;
     overallFill.style.transform = `scaleX(${Math.min(1, done / ctrl.totalMs)})`;
-    setText(overallText, "overall", `${clockText(ctrl.totalMs - done)} left in total`);
+    setText(overallText, "overall", t("{time} left in total", { time: clockText(ctrl.totalMs - done) }));
     const heads = ctrl.session.heads_up_ms;
     root.classList.toggle(
       "cct-heads-up",
@@ -1148,7 +1290,7 @@ function makeView(ctrl, el) {
     if (last.toggle !== label) {
       toggleBtn.iconSpan.textContent = ICONS[st.status];
       toggleBtn.labelSpan.textContent = label;
-      toggleBtn.title = `${label} (key: Space)`;
+      toggleBtn.title = t("{label} (key: {key})", { label, key: spaceKey });
       last.toggle = label;
       view.paintOptions();
     }
@@ -1158,36 +1300,42 @@ function makeView(ctrl, el) {
   view.paintOptions = () => {
     const state = ctrl.soundState();
     const sound = {
-      on: "Sound on",
-      armed: "Sound on",
-      off: "Sound off",
-      blocked: "Click for sound",
+      on: t("Sound on"),
+      armed: t("Sound on"),
+      off: t("Sound off"),
+      blocked: t("Click for sound"),
     }[state];
     soundBtn.labelSpan.textContent = sound;
     soundBtn.setAttribute("aria-pressed", String(state === "on" || state === "armed"));
-    soundBtn.title = `${sound} (key: M)`;
+    soundBtn.title = t("{label} (key: {key})", { label: sound, key: "M" });
     root.dataset.sound = state;
     soundHint.textContent =
       state === "blocked"
-        ? "No sound yet: your browser plays sound only after a click in this page. Click “Click for sound”."
+        ? t("No sound yet: your browser plays sound only after a click in this page. Click “{button}”.", { button: sound })
         : state === "armed"
-          ? "Sound starts when you press Start."
+          ? t("Sound starts when you press Start.")
           : "";
     soundHint.hidden = !soundHint.textContent || state === "armed";
     const speech = model.get("speech");
-    speechBtn.labelSpan.textContent = speech ? "Voice on" : "Voice off";
+    speechBtn.labelSpan.textContent = speech ? t("Voice on") : t("Voice off");
     speechBtn.setAttribute("aria-pressed", String(speech));
     root.dataset.layout = model.get("presentation");
     hiddenHint.textContent = ctrl.noKernel
-      ? "This page runs the timer without Python. If you switch to another tab, the countdown stays right and tones stay on time, but the browser may slow the page: the screen and spoken step names can lag by up to a minute until you come back."
+      ? t("This page runs the timer without Python. If you switch to another tab, the countdown stays right and tones stay on time, but the browser may slow the page: the screen and spoken step names can lag by up to a minute until you come back.")
       : "";
     hiddenHint.hidden = !hiddenHint.textContent;
     root.dataset.kernel = ctrl.kernel ? "yes" : ctrl.noKernel ? "no" : "unknown";
   };
 
   view.paintNotice = () => {
-    notice.textContent = model.get("notice") || "";
-    notice.hidden = !notice.textContent;
+    noticeText.textContent = model.get("notice") || "";
+    voiceNotice.textContent =
+      model.get("speech") && ctrl.voiceMissing
+        ? t("No voice in this browser speaks this language, so step names are not spoken: the tones mark each step.")
+        : "";
+    voiceNotice.hidden = !voiceNotice.textContent;
+    if (noticeText.textContent && voiceNotice.textContent) voiceNotice.textContent = ` ${voiceNotice.textContent}`;
+    notice.hidden = !noticeText.textContent && !voiceNotice.textContent;
   };
 
   let flashTimer = null;
@@ -1206,8 +1354,8 @@ function makeView(ctrl, el) {
     clearTimeout(flashTimer);
     root.dataset.status = "closed";
     for (const b of root.querySelectorAll("button, input")) b.disabled = true;
-    statusBadge.textContent = "Closed";
-    closedNote.textContent = `${reason} This timer has stopped; run its cell again for a new one.`;
+    statusBadge.textContent = t("Closed");
+    closedNote.textContent = t("{reason} This timer has stopped; run its cell again for a new one.", { reason });
     closedNote.hidden = false;
     root.dataset.tones = "0";
   };
@@ -1225,7 +1373,8 @@ function initialize({ model }) {
   // Once per model: the clock and the sound belong to the model, not to a view.
   const ctrl = controllerFor(model);
   ctrl.owned = true;
-  return () => ctrl.dispose("Closed.");
+  const { t } = ctrl.tr;
+  return () => ctrl.dispose(t("Closed."));
 }
 
 function render({ model, el }) {

@@ -21,6 +21,7 @@ import traitlets
 from ..content.i18n import _
 from ..content.loader import load_routine
 from ..content.model import Routine, RoutineError
+from .frontend import catalog_trait, esm
 
 __all__ = ["Download", "handout_download", "routine_download"]
 
@@ -50,8 +51,10 @@ class Download(anywidget.AnyWidget):
         Call ``build`` on every press (a file that may have changed), not only the first.
     """
 
-    _esm = _STATIC / "download.js"
+    _esm = esm("download.js")
     _css = _STATIC / "download.css"
+    #: The front end's own words (the "save again" link, sizes) in the course's language.
+    i18n = catalog_trait("download.js")
 
     data = traitlets.Bytes(b"").tag(sync=True)
     filename = traitlets.Unicode("download").tag(sync=True)

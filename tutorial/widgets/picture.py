@@ -24,6 +24,7 @@ from ..content.i18n import _
 from ..content.loader import load_routine
 from ..content.model import Routine
 from ..store.pictures import cached_png
+from .frontend import catalog_trait, esm
 
 __all__ = ["Picture", "PngOutput", "RangeInput", "planned_vs_actual", "routine_overview"]
 
@@ -58,8 +59,10 @@ class RangeInput(anywidget.AnyWidget):
     ``value`` changes when the learner lets go of the handle (or presses an arrow key).
     """
 
-    _esm = Path(__file__).parent.parent / "static" / "range.js"
+    _esm = esm("range.js")
     _css = Path(__file__).parent.parent / "static" / "range.css"
+    #: The readout's number format and word order in the course's language.
+    i18n = catalog_trait("range.js")
 
     value = traitlets.Float(0.0).tag(sync=True)
     min = traitlets.Float(0.0).tag(sync=True)

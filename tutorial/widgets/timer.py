@@ -54,6 +54,7 @@ from ..content.timing import (
     load_timer_settings,
 )
 from ..store.pictures import cached_png
+from .frontend import catalog_trait, esm
 
 __all__ = ["StepTimer"]
 
@@ -206,8 +207,12 @@ class StepTimer(anywidget.AnyWidget):
     >>> timer.on_step(lambda change: print(change.index, change.reason))  # doctest: +SKIP
     """
 
-    _esm = _STATIC / "timer.js"
+    _esm = esm("timer.js")
     _css = _STATIC / "timer.css"
+
+    #: The words of the front end in the course's language (``i18n.js_catalog``), taken
+    #: when the timer is made; the browser translates with them and speaks that language.
+    i18n = catalog_trait("timer.js")
 
     #: The routine's steps as shown (texts, point labels, picture keys and alt texts).
     steps = traitlets.List(traitlets.Dict()).tag(sync=True)

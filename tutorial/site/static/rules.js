@@ -16,7 +16,7 @@
   if (typeof module === "object" && module.exports) module.exports = api;
   else root.CCTRules = api;
 })(typeof self !== "undefined" ? self : this, function () {
-  "use strict";
+  "use strict"; // i18n: ignore
 
   // ------------------------------------------------------------ Python-compatible numbers
   const PY_FLOAT = /^[+-]?(?:(?:\d(?:_?\d)*)(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][+-]?\d(?:_?\d)*)?$/;

@@ -11,9 +11,12 @@
 // escaped card HTML, made at build time.
 
 (function () {
-  "use strict";
+  "use strict"; // i18n: ignore
 
   const R = window.CCTRules;
+  // The page's words in the language the site was built in (assets/i18n.js: the translator
+  // of tutorial/static/i18n.js over the catalog exported at build time).
+  const { t, tn, number } = window.CCT_I18N;
   const DATA = window.CCT_DATA || {};
   const PREFS_KEY = "calf-cramp-tutorial:timer-prefs";
   let store = null;
@@ -32,7 +35,7 @@
     for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
     return node;
   };
-  const fixed1 = (x) => (Math.round(x * 10) / 10).toFixed(1);
+  const fixed1 = (x) => number(Math.round(x * 10) / 10, 1);
   let uid = 0;
   const nextId = (prefix) => `${prefix}-${(uid += 1)}`;
 
@@ -111,8 +114,10 @@
     } catch {}
   }
 
-  const VARIANT_TEXT = { quick: "Quick", default: "Default", full: "Full", custom: "As saved" };
-  const LEGS_TEXT = { one: "One leg", both: "Both legs" };
+  const VARIANT_TEXT = { quick: t("Quick"), default: t("Default"), full: t("Full"), custom: t("As saved") };
+  const LEGS_TEXT = { one: t("One leg"), both: t("Both legs") };
+  const VIEW_TEXT = { anterior: t("anterior"), posterior: t("posterior"), lateral: t("lateral"), medial: t("medial") };
+  const LEG_TEXT = { right: t("the right leg"), left: t("the left leg") };
 
   function clock(seconds) {
     const s = Math.max(0, Math.round(seconds));
@@ -183,10 +188,10 @@
           steps,
         });
         saved = onSite()
-          ? "Kept in this browser: see Your progress (link at the bottom of the page)."
-          : "Kept in this browser.";
+          ? t("Kept in this browser: see Your progress (link at the bottom of the page).")
+          : t("Kept in this browser.");
       } catch (err) {
-        saved = `Not kept: ${err.message}`;
+        saved = t("Not kept: {problem}", { problem: err.message });
       }
       model.set("notice", saved);
     }
@@ -222,7 +227,7 @@
       const follow = () => {
         const { variant, legs } = chosen();
         const plan = (state.plans || {})[`${variant}/${legs}`] || { segments: [] };
-        segments = mod.planSegments(plan, state.steps || [], state.session || {});
+        segments = mod.planSegments(plan, state.steps || [], state.session || {}, t);
         recorder = R.makeRecorder(mod, segments);
         runToken += 1;
       };
@@ -259,7 +264,7 @@
     figure.append(img, overlay);
     const key = h("ul", { class: "cs-key" });
     const panel = h("div", { class: "cs-practice-panel" });
-    const choices = h("div", { class: "cs-choices", role: "group", "aria-label": "Answers" });
+    const choices = h("div", { class: "cs-choices", role: "group", "aria-label": t("Answers") });
     const verdict = h("div", { class: "cs-verdict", "data-testid": "verdict", role: "status" });
     const detail = h("div", { class: "cs-detail" });
     const figureBox = h("div", { class: "cs-practice-figure-box" });
@@ -267,9 +272,9 @@
     panel.append(choices, verdict, detail);
     layout.append(figureBox, panel);
     const controls = h("div", { class: "cs-practice-controls" });
-    const nextBtn = h("button", { type: "button", class: "cs-btn", "data-testid": "next-question" }, "Next question");
+    const nextBtn = h("button", { type: "button", class: "cs-btn", "data-testid": "next-question" }, t("Next question"));
     const status = h("p", { class: "cs-status-line", "data-testid": "practice-status" });
-    const link = h("a", { href: "progress.html" }, "Your progress: export, import or forget it");
+    const link = h("a", { href: "progress.html" }, t("Your progress: export, import or forget it"));
     if (!onSite()) link.hidden = true;
     controls.append(nextBtn, status, link);
     root.append(title, prompt, layout, controls);
@@ -342,22 +347,23 @@
       detail.replaceChildren();
       choices.replaceChildren();
       nextBtn.disabled = true;
-      const viewName = question.view;
+      const viewName = VIEW_TEXT[question.view] || question.view;
+      const leg = LEG_TEXT[side] || side;
       cursor = null;
       keyHelp.hidden = question.kind !== "locate";
       if (question.kind === "locate") {
-        img.alt = `${viewName} view of the ${side} leg, without labels: click where ${p.label} is`;
+        img.alt = t("{view} view of {leg}, without labels: click where {point} is", { view: viewName, leg, point: p.label });
         figure.classList.add("cs-clickable");
         figure.setAttribute("tabindex", "0");
         figure.setAttribute("role", "group");
-        figure.setAttribute("aria-label", `${img.alt}, or use the arrow keys and Enter`);
+        figure.setAttribute("aria-label", t("{picture}, or use the arrow keys and Enter", { picture: img.alt }));
         figure.setAttribute("aria-describedby", keyHelp.id);
       } else {
         for (const a of ["tabindex", "role", "aria-label", "aria-describedby"]) figure.removeAttribute(a);
         figure.classList.remove("cs-clickable");
-        img.alt = `${viewName} view of the ${side} leg, one point marked with a ring`;
+        img.alt = t("{view} view of {leg}, one point marked with a ring", { view: viewName, leg });
         ring(v, v.truth[question.code], question.kind === "name" ? "?" : p.code);
-        if (question.kind === "step") keyItem("true", `ring: ${p.label}`);
+        if (question.kind === "step") keyItem("true", t("ring: {point}", { point: p.label }));
         question.choices.forEach((c, i) => {
           const b = h("button", { type: "button", class: "cs-btn cs-choice-btn", "data-choice": c }, question.labels[i]);
           b.addEventListener("click", () => choose(c));
@@ -393,7 +399,7 @@
     // Without a mouse: the picture takes focus, arrow keys move a crosshair (Shift: finer),
     // Enter or Space answers where it is.
     const keyHelp = h("p", { class: "small muted cs-key-help", id: nextId("keys") });
-    keyHelp.textContent = "Keyboard: focus the picture, move the cross with the arrow keys (Shift for small steps), press Enter to answer.";
+    keyHelp.textContent = t("Keyboard: focus the picture, move the cross with the arrow keys (Shift for small steps), press Enter to answer.");
     figureBox.append(keyHelp);
     let cursor = null;
     function drawCursor() {
@@ -421,7 +427,7 @@
           Math.min(1, Math.max(0, cursor[1] + moves[event.key][1])),
         ];
         drawCursor();
-      } else if ((event.key === "Enter" || event.key === " ") && cursor) {
+      } else if ((event.key === "Enter" || event.key === " ") && cursor) { // i18n: ignore
         answerClick(cursor[0], cursor[1]);
       } else return;
       event.preventDefault();
@@ -466,10 +472,10 @@
           "stroke-linecap": "round",
         }),
       );
-      keyItem("true", `ring: ${p.code}, where it is`);
-      keyItem("click", `cross: your click, ${fixed1(score.distance)} cun away`);
-      if (guides.length) keyItem("landmark", `green: ${p.landmark_name}, start from here`);
-      badge(score.verdict, `${text[score.verdict]}: ${fixed1(score.distance)} cun from ${p.label}`);
+      keyItem("true", t("ring: {point}, where it is", { point: p.code }));
+      keyItem("click", t("cross: your click, {distance} cun away", { distance: fixed1(score.distance) }));
+      if (guides.length) keyItem("landmark", t("green: {landmark}, start from here", { landmark: p.landmark_name }));
+      badge(score.verdict, t("{verdict}: {distance} cun from {point}", { verdict: text[score.verdict], distance: fixed1(score.distance), point: p.label }));
       details(p, `${score.verdict}_tip`, true);
       done(score.verdict, score.distance);
     }
@@ -494,13 +500,14 @@
         const view = P.views[`${side}:${question.view}`];
         overlay.replaceChildren();
         ring(view, view.truth[question.code], p.code);
-        keyItem("true", `ring: ${p.label}`);
-        badge(v, `${right ? "Right: this is " : "Not quite: this is "}${p.label} ${p.hanzi}`);
+        keyItem("true", t("ring: {point}", { point: p.label }));
+        const named = { point: p.label, hanzi: p.hanzi };
+        badge(v, right ? t("Right: this is {point} {hanzi}", named) : t("Not quite: this is {point} {hanzi}", named));
         details(p, "", false);
       } else {
         const steps = P.steps.map((s, i) => [s, i]).filter(([s]) => s.points.includes(p.code));
-        const names = steps.map(([s, i]) => `step ${i + 1}: ${s.title}`).join(", ");
-        badge(v, (right ? "Right: " : "Not quite: ") + names);
+        const names = steps.map(([s, i]) => t("step {number}: {title}", { number: i + 1, title: s.title })).join(t(", "));
+        badge(v, right ? t("Right: {steps}", { steps: names }) : t("Not quite: {steps}", { steps: names }));
         if (steps.length) detail.append(h("p", { class: "small" }, steps[0][0].instructions));
       }
       done(v, null);
@@ -516,14 +523,16 @@
     function details(p, tip, landmark) {
       if (tip && text[tip]) detail.append(h("p", { class: "small" }, text[tip]));
       detail.append(h("p", { class: "strong" }, `${p.label} ${p.hanzi} · ${p.meridian}`));
-      if (landmark) detail.append(h("p", { class: "landmark" }, `Start from: ${p.landmark_name}`));
-      detail.append(h("p", { class: "small" }, `How to find it: ${p.how_to_find}`));
+      if (landmark) detail.append(h("p", { class: "landmark" }, t("Start from: {landmark}", { landmark: p.landmark_name })));
+      detail.append(h("p", { class: "small" }, t("How to find it: {how}", { how: p.how_to_find })));
       if (p.y_derived) {
-        detail.append(
-          h("p", { class: "small muted" }, `The depth drawn (${R.formatG(p.y_cun)} cun below the knee line) is a convention, not a WHO figure.`),
-        );
+        const note = t("The depth drawn ({depth} cun below the knee line) is a convention, not a WHO figure.", { depth: R.formatG(p.y_cun) });
+        detail.append(h("p", { class: "small muted" }, note)); // i18n: ignore
       }
-      for (const c of p.cautions) detail.append(h("p", { class: "small caution" }, `Caution: ${c}`));
+      for (const c of p.cautions) {
+        const line = t("Caution: {caution}", { caution: c });
+        detail.append(h("p", { class: "small caution" }, line)); // i18n: ignore
+      }
     }
 
     function done(v, distance) {
@@ -538,16 +547,16 @@
       if (v === "right" || v === "close") counts[v] += 1;
       else counts.missed += 1;
       const total = st.answers().length;
-      status.textContent =
-        `This session: ${counts.answered} answered · ${counts.right} right · ${counts.close} close · ` +
-        `${counts.missed} missed · ${total} kept in this browser${kept ? "" : " (not kept: " + (st.problem || "storage refused") + ")"}`;
+      const line = t("This session: {answered} answered · {right} right · {close} close · {missed} missed · {total} kept in this browser", { ...counts, total });
+      const problem = st.problem || t("storage refused");
+      status.textContent = kept ? line : t("{line} (not kept: {problem})", { line, problem });
       node.dataset.answered = String(counts.answered);
       nextBtn.disabled = false;
       nextBtn.focus({ preventScroll: true });
     }
 
     const kept = st.answers().length;
-    status.textContent = kept ? `${kept} answers kept in this browser from before: missed points come back sooner.` : "";
+    status.textContent = kept ? tn("{n} answer kept in this browser from before: missed points come back sooner.", "{n} answers kept in this browser from before: missed points come back sooner.", kept) : "";
     ask();
   }
 
@@ -557,7 +566,7 @@
     let code = cfg.code || cfg.codes[0];
     let hanzi = false;
     const root = h("div", { class: "cs-explorer", "data-testid": "explorer" });
-    const picker = radioGroup("Point", nextId("explorer"), cfg.codes.map((c) => [c, E[c].label]), code, (c) => {
+    const picker = radioGroup(t("Point"), nextId("explorer"), cfg.codes.map((c) => [c, E[c].label]), code, (c) => {
       code = c;
       paint();
     });
@@ -569,7 +578,7 @@
       hanzi = check.checked;
       paint();
     });
-    hanziBox.append(check, h("label", { for: hanziId }, "Hanzi on the pictures"));
+    hanziBox.append(check, h("label", { for: hanziId }, t("Hanzi on the pictures")));
     const views = h("div", { class: "cs-explorer-views" });
     const card = h("div", { class: "cs-explorer-card html" });
     root.append(picker, hanziBox, views, card);
@@ -604,7 +613,7 @@
       "aria-describedby": helpId,
       value: R.formatG(cfg.length_cm || rule.default_cm),
     });
-    row.append(h("label", { for: id }, "Knee crease to outer ankle bone (cm)"), input);
+    row.append(h("label", { for: id }, t("Knee crease to outer ankle bone (cm)")), input);
     const help = h("p", { id: helpId, class: "small" }, rule.how_to_measure);
     const message = h("p", { class: "cs-calc-message", role: "status", "data-testid": "calc-message" });
     const result = h("div", { class: "cs-calc-result" });
@@ -616,21 +625,21 @@
       input.setAttribute("aria-invalid", problem ? "true" : "false");
       if (length === null) return;
       const unit = length / C.reference_cun;
-      result.replaceChildren(h("p", { class: "cs-calc-cun" }, `Your cun: ${unit.toFixed(2)} cm (${R.formatG(length)} cm ÷ ${R.formatG(C.reference_cun)})`));
+      result.replaceChildren(h("p", { class: "cs-calc-cun" }, t("Your cun: {cun} cm ({length} cm ÷ {reference})", { cun: number(unit, 2), length: R.formatG(length), reference: R.formatG(C.reference_cun) })));
       const table = h("table", { class: "cs-table" });
       const head = h("tr");
-      for (const t of ["Point", "cun below knee line", "cm below knee line", "cm above outer ankle bone", "Across the leg"]) {
-        head.append(h("th", { scope: "col" }, t));
+      for (const text of [t("Point"), t("cun below knee line"), t("cm below knee line"), t("cm above outer ankle bone"), t("Across the leg")]) {
+        head.append(h("th", { scope: "col" }, text));
       }
       table.append(h("thead"), h("tbody"));
       table.tHead.append(head);
       for (const p of C.points) {
         const tr = h("tr");
         tr.append(
-          h("td", { lang: "en" }, p.name),
+          h("td", { lang: window.CCT_I18N.lang === "en" ? "en" : null }, p.name),
           h("td", { class: "num" }, `${R.formatG(p.below_knee_cun)}${p.derived ? " *" : ""}`),
-          h("td", { class: "num" }, (p.below_knee_cun * unit).toFixed(1)),
-          h("td", { class: "num" }, ((C.reference_cun - p.below_knee_cun) * unit).toFixed(1)),
+          h("td", { class: "num" }, number(p.below_knee_cun * unit, 1)),
+          h("td", { class: "num" }, number((C.reference_cun - p.below_knee_cun) * unit, 1)),
           h("td", {}, p.across),
         );
         table.tBodies[0].append(tr);
@@ -639,7 +648,7 @@
       wrap.append(table);
       result.append(
         wrap,
-        h("p", { class: "small" }, "* A depth derived from the landmarks, a convention rather than a WHO figure: find these points by feel first. KI3 sits level with the inner ankle bone, which is higher than the outer one."),
+        h("p", { class: "small" }, t("* A depth derived from the landmarks, a convention rather than a WHO figure: find these points by feel first. KI3 sits level with the inner ankle bone, which is higher than the outer one.")),
       );
     }
     input.addEventListener("input", update);
@@ -675,7 +684,7 @@
     function paintScore() {
       const n = S.questions.length;
       const right = S.questions.filter((q) => answers[q.id] === q.answer).length;
-      score.textContent = `${right} of ${n} right (${Object.keys(answers).length} of ${n} answered)`;
+      score.textContent = t("{right} of {n} right ({answered} of {n} answered)", { right, n, answered: Object.keys(answers).length });
     }
     root.append(score);
     node.append(root);
@@ -688,12 +697,12 @@
     const root = h("div", { class: "cs-progress", "data-testid": "progress" });
     const message = h("p", { class: "cs-progress-message", role: "status", "data-testid": "progress-message" });
     const actions = h("div", { class: "cs-progress-actions" });
-    const exportBtn = h("button", { type: "button", class: "cs-btn" }, "Export to a file");
+    const exportBtn = h("button", { type: "button", class: "cs-btn" }, t("Export to a file"));
     const importId = nextId("import");
     const importInput = h("input", { type: "file", id: importId, accept: ".json,application/json", class: "cs-file" });
-    const importLabel = h("label", { for: importId, class: "cs-btn" }, "Import a file");
-    const forgetBtn = h("button", { type: "button", class: "cs-btn cs-danger", "data-testid": "forget" }, "Forget my progress");
-    const confirmBtn = h("button", { type: "button", class: "cs-btn cs-danger", hidden: true, "data-testid": "forget-confirm" }, "Yes, forget everything");
+    const importLabel = h("label", { for: importId, class: "cs-btn" }, t("Import a file"));
+    const forgetBtn = h("button", { type: "button", class: "cs-btn cs-danger", "data-testid": "forget" }, t("Forget my progress"));
+    const confirmBtn = h("button", { type: "button", class: "cs-btn cs-danger", hidden: true, "data-testid": "forget-confirm" }, t("Yes, forget everything"));
     actions.append(exportBtn, importInput, importLabel, forgetBtn, confirmBtn);
     const answersBox = h("section", { "aria-labelledby": "progress-answers-h" });
     const sessionsBox = h("section", { "aria-labelledby": "progress-sessions-h" });
@@ -702,11 +711,11 @@
 
     exportBtn.addEventListener("click", () => {
       const blob = new Blob([st.exportText()], { type: "application/json" });
-      const a = h("a", { href: URL.createObjectURL(blob), download: `calf-cramp-progress-${new Date().toISOString().slice(0, 10)}.json` });
+      const a = h("a", { href: URL.createObjectURL(blob), download: `calf-cramp-progress-${new Date().toISOString().slice(0, 10)}.json` }); // i18n: ignore
       document.body.append(a);
       a.click();
       a.remove();
-      message.textContent = "Exported. Keep the file to import it here or in another browser.";
+      message.textContent = t("Exported. Keep the file to import it here or in another browser.");
     });
     importInput.addEventListener("change", () => {
       const file = importInput.files && importInput.files[0];
@@ -715,63 +724,63 @@
       reader.onload = () => {
         try {
           const added = st.importText(String(reader.result));
-          message.textContent = `Imported ${file.name}: ${added} new entries added; nothing was lost.`;
+          message.textContent = tn("Imported {file}: {n} new entry added; nothing was lost.", "Imported {file}: {n} new entries added; nothing was lost.", added, { file: file.name });
         } catch (err) {
-          message.textContent = `Could not import ${file.name}: ${err.message}. Nothing was changed.`;
+          message.textContent = t("Could not import {file}: {problem}. Nothing was changed.", { file: file.name, problem: err.message });
         }
         importInput.value = "";
         paint();
       };
       reader.onerror = () => {
-        message.textContent = `Could not read ${file.name}. Nothing was changed.`;
+        message.textContent = t("Could not read {file}. Nothing was changed.", { file: file.name });
       };
       reader.readAsText(file);
     });
     forgetBtn.addEventListener("click", () => {
       confirmBtn.hidden = !confirmBtn.hidden;
-      message.textContent = confirmBtn.hidden ? "" : "Forget every practice answer and timer session kept in this browser? This cannot be undone (export first to keep a copy).";
+      message.textContent = confirmBtn.hidden ? "" : t("Forget every practice answer and timer session kept in this browser? This cannot be undone (export first to keep a copy).");
     });
     confirmBtn.addEventListener("click", () => {
       st.forget();
       confirmBtn.hidden = true;
-      message.textContent = "Forgotten: nothing is kept in this browser now.";
+      message.textContent = t("Forgotten: nothing is kept in this browser now.");
       paint();
     });
 
     function paint() {
       const answers = st.answers();
       const sessions = st.sessions();
-      answersBox.replaceChildren(h("h2", { id: "progress-answers-h" }, "Practice answers"));
-      if (!answers.length) answersBox.append(h("p", {}, "No practice answers yet: try lesson 3 or lesson 6."));
+      answersBox.replaceChildren(h("h2", { id: "progress-answers-h" }, t("Practice answers")));
+      if (!answers.length) answersBox.append(h("p", {}, t("No practice answers yet: try lesson 3 or lesson 6.")));
       else {
         const stats = R.pointStats(answers);
         const table = h("table", { class: "cs-table", "data-testid": "answers-table" });
         const head = h("tr");
-        for (const t of ["Point", "Answers", "Right", "Close", "Missed", "Mean distance (cun)"]) head.append(h("th", { scope: "col" }, t));
+        for (const text of [t("Point"), t("Answers"), t("Right"), t("Close"), t("Missed"), t("Mean distance (cun)")]) head.append(h("th", { scope: "col" }, text));
         table.append(h("thead"), h("tbody"));
         table.tHead.append(head);
         for (const s of Object.values(stats).sort((a, b) => (a.point < b.point ? -1 : 1))) {
           const tr = h("tr");
           tr.append(
             h("th", { scope: "row" }, s.point),
-            h("td", { class: "num" }, String(s.attempts)),
-            h("td", { class: "num" }, String(s.right)),
-            h("td", { class: "num" }, String(s.close)),
-            h("td", { class: "num" }, String(s.missed)),
+            h("td", { class: "num" }, number(s.attempts)),
+            h("td", { class: "num" }, number(s.right)),
+            h("td", { class: "num" }, number(s.close)),
+            h("td", { class: "num" }, number(s.missed)),
             h("td", { class: "num" }, s.mean_error_cun === null ? "–" : fixed1(s.mean_error_cun)),
           );
           table.tBodies[0].append(tr);
         }
         const wrap = h("div", { class: "table-wrap" });
         wrap.append(table);
-        answersBox.append(h("p", {}, `${answers.length} answers kept.`), wrap);
+        answersBox.append(h("p", {}, tn("{n} answer kept.", "{n} answers kept.", answers.length)), wrap);
       }
-      sessionsBox.replaceChildren(h("h2", { id: "progress-sessions-h" }, "Timer sessions"));
-      if (!sessions.length) sessionsBox.append(h("p", {}, "No finished timer sessions yet: lesson 4 has the timer."));
+      sessionsBox.replaceChildren(h("h2", { id: "progress-sessions-h" }, t("Timer sessions")));
+      if (!sessions.length) sessionsBox.append(h("p", {}, t("No finished timer sessions yet: lesson 4 has the timer.")));
       else {
         const table = h("table", { class: "cs-table", "data-testid": "sessions-table" });
         const head = h("tr");
-        for (const t of ["Started", "Routine", "Timing", "Legs", "Planned", "Actual"]) head.append(h("th", { scope: "col" }, t));
+        for (const text of [t("Started"), t("Routine"), t("Timing"), t("Legs"), t("Planned"), t("Actual")]) head.append(h("th", { scope: "col" }, text));
         table.append(h("thead"), h("tbody"));
         table.tHead.append(head);
         for (const s of sessions.slice().reverse()) {
@@ -779,7 +788,7 @@
           const actual = s.steps.reduce((sum, x) => sum + x.actual_s, 0);
           const tr = h("tr");
           tr.append(
-            h("td", {}, new Date(s.started_at).toLocaleString()),
+            h("td", {}, new Date(s.started_at).toLocaleString(window.CCT_I18N.lang)),
             h("td", {}, s.routine.title),
             h("td", {}, VARIANT_TEXT[s.variant] || s.variant),
             h("td", {}, LEGS_TEXT[s.legs] || s.legs),
@@ -830,7 +839,7 @@
     }
   }
   function failed(node, err) {
-    node.append(h("p", { class: "cs-error", role: "alert" }, `This part of the page could not start: ${err.message}`));
+    node.append(h("p", { class: "cs-error", role: "alert" }, t("This part of the page could not start: {problem}", { problem: err.message })));
     console.error(err);
   }
 

@@ -10,8 +10,11 @@
   if (typeof module === "object" && module.exports) module.exports = api;
   else root.CCTStore = api;
 })(typeof self !== "undefined" ? self : this, function () {
-  "use strict";
+  "use strict"; // i18n: ignore
 
+  // The page's words: the translator of tutorial/static/i18n.js (window.CCT_I18N, made by the
+  // site's assets/i18n.js; tests set it on globalThis before loading this file).
+  const { t } = globalThis.CCT_I18N;
   const FORMAT = "calf-cramp-tutorial/progress";
   const VERSION = 1;
   const KEY = "calf-cramp-tutorial:progress:v1";
@@ -52,41 +55,41 @@
   }
   function object(value, where, keys, optional = []) {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      fail(where, "expected an object");
+      fail(where, t("expected an object"));
     }
-    for (const key of keys) if (!(key in value)) fail(`${where}.${key}`, "missing");
+    for (const key of keys) if (!(key in value)) fail(`${where}.${key}`, t("missing"));
     for (const key of Object.keys(value)) {
-      if (!keys.includes(key) && !optional.includes(key)) fail(`${where}.${key}`, "unknown field");
+      if (!keys.includes(key) && !optional.includes(key)) fail(`${where}.${key}`, t("unknown field"));
     }
     return value;
   }
   function text(value, where, max = 200) {
     if (typeof value !== "string" || !value.length || value.length > max) {
-      fail(where, `expected a text of 1 to ${max} characters`);
+      fail(where, t("expected a text of 1 to {max} characters", { max }));
     }
     return value;
   }
   function time(value, where) {
     if (typeof value !== "string" || !ISO.test(value) || Number.isNaN(Date.parse(value))) {
-      fail(where, "expected a date and time in ISO 8601, such as 2026-01-31T09:30:00Z");
+      fail(where, t("expected a date and time in ISO 8601, such as {example}", { example: "2026-01-31T09:30:00Z" }));
     }
     return value;
   }
   function oneOf(value, where, allowed) {
     if (!allowed.includes(value)) {
-      fail(where, `expected one of ${allowed.map((a) => (a === null ? "null" : a)).join(", ")}`);
+      fail(where, t("expected one of {values}", { values: allowed.map((a) => (a === null ? "null" : a)).join(", ") }));
     }
     return value;
   }
   function seconds(value, where) {
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 86400) {
-      fail(where, "expected a number of seconds from 0 to 86400");
+      fail(where, t("expected a number of seconds from 0 to {max}", { max: 86400 }));
     }
     return value;
   }
   function list(value, where, max) {
-    if (!Array.isArray(value)) fail(where, "expected a list");
-    if (value.length > max) fail(where, `more than ${max} entries`);
+    if (!Array.isArray(value)) fail(where, t("expected a list"));
+    if (value.length > max) fail(where, t("more than {max} entries", { max }));
     return value;
   }
 
@@ -96,14 +99,14 @@
     time(a.at, `${where}.at`);
     oneOf(a.kind, `${where}.kind`, KINDS);
     if (typeof a.point !== "string" || !CODE.test(a.point)) {
-      fail(`${where}.point`, "expected a point code such as ST36");
+      fail(`${where}.point`, t("expected a point code such as {example}", { example: "ST36" }));
     }
     oneOf(a.side, `${where}.side`, SIDES);
     oneOf(a.view, `${where}.view`, [...VIEWS, null]);
     oneOf(a.verdict, `${where}.verdict`, VERDICTS);
     if (a.error_cun !== null) {
       if (typeof a.error_cun !== "number" || !Number.isFinite(a.error_cun) || a.error_cun < 0 || a.error_cun >= 1000) {
-        fail(`${where}.error_cun`, "expected null or a distance from 0 to 1000 cun");
+        fail(`${where}.error_cun`, t("expected null or a distance from 0 to {max} cun", { max: 1000 }));
       }
     }
   }
@@ -129,26 +132,26 @@
       text(step.id, `${w}.id`, 64);
       oneOf(step.leg, `${w}.leg`, [...SIDES, null]);
       for (const k of ["planned_s", "actual_s", "paused_s"]) seconds(step[k], `${w}.${k}`);
-      if (typeof step.skipped !== "boolean") fail(`${w}.skipped`, "expected true or false");
+      if (typeof step.skipped !== "boolean") fail(`${w}.skipped`, t("expected true or false"));
     });
   }
 
   // Parse and check an exported file's text; returns {answers, sessions} or throws ImportError.
   function parseFile(textContent) {
-    if (typeof textContent !== "string") fail("(file)", "expected a text file");
-    if (textContent.length > MAX_FILE_BYTES) fail("(file)", "too big for a progress file");
+    if (typeof textContent !== "string") fail(t("(file)"), t("expected a text file"));
+    if (textContent.length > MAX_FILE_BYTES) fail(t("(file)"), t("too big for a progress file"));
     let raw;
     try {
       raw = JSON.parse(textContent);
     } catch (err) {
-      fail("(file)", `cannot read it as JSON (${err.message})`);
+      fail(t("(file)"), t("cannot read it as JSON ({problem})", { problem: err.message }));
     }
     if (raw === null || typeof raw !== "object" || Array.isArray(raw) || raw.format !== FORMAT) {
-      fail("format", `this is not a progress file (expected format "${FORMAT}")`);
+      fail("format", t("this is not a progress file (expected format “{format}”)", { format: FORMAT }));
     }
-    if (!Number.isInteger(raw.version) || raw.version < 1) fail("version", "expected a whole number >= 1");
+    if (!Number.isInteger(raw.version) || raw.version < 1) fail("version", t("expected a whole number of at least 1"));
     if (raw.version > VERSION) {
-      fail("version", `written by a newer version of the tutorial (version ${raw.version}, this page reads ${VERSION})`);
+      fail("version", t("written by a newer version of the tutorial (version {version}, this page reads {reads})", { version: raw.version, reads: VERSION }));
     }
     object(raw, "(file)", ["format", "version", "exported_at", "answers", "sessions"]);
     time(raw.exported_at, "exported_at");
@@ -197,7 +200,7 @@
       try {
         textContent = storage.getItem(KEY);
       } catch {
-        problem = "This browser does not allow this page to keep data; progress lasts until the page closes.";
+        problem = t("This browser does not allow this page to keep data; progress lasts until the page closes.");
         return memory;
       }
       if (!textContent) return empty();
@@ -214,7 +217,7 @@
       try {
         storage.setItem(KEY, JSON.stringify(data));
       } catch {
-        problem = "Your progress could not be kept in this browser (storage full or not allowed).";
+        problem = t("Your progress could not be kept in this browser (storage full or not allowed).");
       }
       for (const cb of listeners) cb(data);
     }
