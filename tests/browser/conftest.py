@@ -395,13 +395,13 @@ def voila_tree(tmp_path_factory: pytest.TempPathFactory, server_home: Path) -> C
     return lambda name: f"{url}voila/render/{name}"
 
 
-_GLYPHS = """([family, chars, missingChar]) => {
+_GLYPHS = """([family, chars, missingChar, weight]) => {
     // Pixels of one character drawn in a font stack: tells a glyph from the missing-glyph box.
     function draw(text, stack) {
         const canvas = document.createElement("canvas");
         canvas.width = canvas.height = 64;
         const ctx = canvas.getContext("2d");
-        ctx.font = `48px ${stack}`;
+        ctx.font = `${weight} 48px ${stack}`;
         ctx.fillText(text, 4, 52);
         return {pixels: Array.from(ctx.getImageData(0, 0, 64, 64).data).join(","),
                 width: ctx.measureText(text).width};
@@ -425,14 +425,14 @@ def missing_hanzi() -> str:
     return next(c for c in "丁乒乓乞亥亨伞佣侥侨俘" if ord(c) not in cmap)
 
 
-def hanzi_glyphs(page, family: str, chars: str) -> list[dict]:
-    """How each of ``chars`` draws in the CSS font stack ``family`` on ``page``.
+def hanzi_glyphs(page, family: str, chars: str, weight: str = "normal") -> list[dict]:
+    """How each of ``chars`` draws in the CSS font stack ``family`` (and ``weight``) on ``page``.
 
     Per character: ``width`` (non-zero when something is drawn), ``differs`` (not the
     missing-glyph box of this stack) and ``plainIsBox`` (without the bundled "Tutorial CJK"
     it would be the box: no system font has it, so the bundled font is what draws it).
     """
-    return page.evaluate(_GLYPHS, [family, chars, missing_hanzi()])
+    return page.evaluate(_GLYPHS, [family, chars, missing_hanzi(), weight])
 
 
 _AXE_JS = None
