@@ -340,3 +340,51 @@ def test_lesson_text_falls_back_to_the_bundled_font():
     css = style._css(False)
     rule = css[css.index(".jp-RenderedHTMLCommon.jp-RenderedMarkdown") :].split("}", 1)[0]
     assert f'"{style.CJK_FONT_FAMILY_CSS}"' in rule
+
+
+# -- the lessons name the buttons as the widgets do ------------------------------------------
+
+CATALOGS = ROOT / "tutorial" / "locale" / "zh_Hans" / "LC_MESSAGES"
+EMPHASIS = re.compile(r"(?<!\*)\*\*?([^*\n]+?)\*\*?(?!\*)")
+
+
+def widget_labels(folder: Path = CATALOGS) -> dict[str, set[str]]:
+    """Every translated message of the widgets' catalogs: English -> its Chinese forms."""
+    from babel.messages.pofile import read_po
+
+    labels: dict[str, set[str]] = {}
+    for domain in ("widgets", "js"):
+        with (folder / f"{domain}.po").open("rb") as f:
+            for message in read_po(f):
+                if isinstance(message.id, str) and message.id and message.string:
+                    labels.setdefault(message.id, set()).add(message.string)
+    return labels
+
+
+def mismatched_labels(labels: dict[str, set[str]]) -> list[tuple[str, str, str]]:
+    """``(lesson#cell, English label, Chinese wanted)`` where a lesson names a button or
+    option (emphasised and capitalised, as in **Start**) that the Chinese lesson does not
+    call by the name the widget shows (bold)."""
+    found = []
+    for name in LESSONS:
+        chinese = {c["id"]: source(c) for c in cells(CHINESE / name)}
+        for cell in cells(ENGLISH / name):
+            if cell["cell_type"] != "markdown":
+                continue
+            for label in EMPHASIS.findall(source(cell)):
+                if not label[:1].isupper():  # *anterior*: a term, not a button
+                    continue
+                wanted = labels.get(label.strip())
+                if wanted and not any(f"**{w}**" in chinese[cell["id"]] for w in wanted):
+                    found.append((f"{name}#{cell['id']}", label, " / ".join(sorted(wanted))))
+    return found
+
+
+def test_lessons_call_buttons_by_the_names_the_widgets_show():
+    assert mismatched_labels(widget_labels()) == []
+
+
+def test_a_button_renamed_in_a_catalog_is_caught():
+    labels = {"Start": {"开始计时"}, "Show the timer": {"显示计时器"}}
+    assert ("04_guided_routine.ipynb#9", "Start", "开始计时") in mismatched_labels(labels)
+    assert not any(label == "Show the timer" for _, label, _ in mismatched_labels(labels))
