@@ -341,6 +341,8 @@ def test_lesson_text_falls_back_to_the_bundled_font():
 
 CATALOGS = ROOT / "tutorial" / "locale" / "zh_Hans" / "LC_MESSAGES"
 EMPHASIS = re.compile(r"(?<!\*)\*\*?([^*\n]+?)\*\*?(?!\*)")
+#: Labels that are also another message: "Back" is the timer's button (js) and the back view.
+AMBIGUOUS = {"Back"}
 
 
 def widget_labels(folder: Path = CATALOGS) -> dict[str, set[str]]:
@@ -367,7 +369,7 @@ def mismatched_labels(labels: dict[str, set[str]]) -> list[tuple[str, str, str]]
             if cell["cell_type"] != "markdown":
                 continue
             for label in EMPHASIS.findall(source(cell)):
-                if not label[:1].isupper():  # *anterior*: a term, not a button
+                if not label[:1].isupper() or label in AMBIGUOUS:  # *anterior*: a term
                     continue
                 wanted = labels.get(label.strip())
                 if wanted and not any(f"**{w}**" in chinese[cell["id"]] for w in wanted):
