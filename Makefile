@@ -45,6 +45,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) scripts/check_notebooks.py notebooks
+	$(PY) scripts/make_zh_notebooks.py check
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest -m "not browser" $(PARALLEL) $(PYTEST_ARGS)
@@ -61,7 +62,7 @@ test: lint unit notebooks browser
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-	$(VENV)/bin/nbstripout notebooks/*.ipynb
+	$(VENV)/bin/nbstripout notebooks/*.ipynb notebooks/zh/*.ipynb
 
 bench: $(STAMP)
 	$(PY) bench/render.py

@@ -1,7 +1,8 @@
 """Fail if a lesson notebook carries outputs, execution counts or widget state.
 
 Lessons are committed clean (see `make format`, which runs nbstripout) so that diffs show
-only what a person wrote and no stale widget state ships to learners.
+only what a person wrote and no stale widget state ships to learners. The folder is searched
+with its subfolders, so the lessons in other languages (``notebooks/zh``) are checked too.
 """
 
 import json
@@ -22,9 +23,16 @@ def problems(path: Path) -> list[str]:
     return found
 
 
+def notebooks(folder: str) -> list[Path]:
+    """Every notebook under ``folder``, its subfolders included (not Jupyter's checkpoints)."""
+    return sorted(
+        path for path in Path(folder).rglob("*.ipynb") if ".ipynb_checkpoints" not in path.parts
+    )
+
+
 def main(folder: str) -> int:
     bad = 0
-    for path in sorted(Path(folder).glob("*.ipynb")):
+    for path in notebooks(folder):
         for problem in problems(path):
             print(f"{path}: {problem}; run `make format` to strip it")
             bad += 1

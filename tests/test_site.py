@@ -168,6 +168,13 @@ def test_markdown_links_to_lessons_become_page_links():
     assert 'href="02_a.html#top"' in html
 
 
+def test_a_link_to_a_lesson_the_site_has_no_page_for_keeps_only_its_words():
+    html = build.render_markdown("[中文版](zh/00_start_here.ipynb) · [Next](01_calf_cramps.ipynb)")
+    assert "zh/00_start_here" not in html
+    assert "中文版" in html
+    assert 'href="01_calf_cramps.html"' in html
+
+
 def _page(tmp_path: Path, outputs: list[dict], described: dict | None = None) -> build._Page:
     nb = nbformat.v4.new_notebook()
     nb.cells = [

@@ -40,7 +40,10 @@ def test_the_page_style_serves_the_font_as_font_face():
     assert 'font-family: "Tutorial CJK"' in css
     encoded = re.search(r"base64,([A-Za-z0-9+/=]+)", css).group(1)
     assert base64.b64decode(encoded) == FONT.read_bytes()
-    assert '"Tutorial CJK";' in css.split("}", 1)[1]  # named in the widgets' font stack
+    # named first in the widgets' font stack, for the CJK blocks only (Latin keeps the system
+    # font; hanzi never reach a system font that claims them without having them)
+    assert 'font-family: "Tutorial CJK", var(--jp-ui-font-family' in css.split("}", 1)[1]
+    assert "unicode-range: U+2E80-9FFF" in css.split("}", 1)[0]
     assert "body[data-voila] .calf-lab-only" in css
     assert "zoom" not in css
 

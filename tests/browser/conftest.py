@@ -364,12 +364,16 @@ def browser_without_cjk(playwright_session, tmp_path_factory) -> Iterator[object
 def voila_tree(tmp_path_factory: pytest.TempPathFactory, server_home: Path) -> Callable[[str], str]:
     """``voila_tree(name) -> url``: one Voila serving every lesson (as ``make present`` does).
 
-    Lessons are rendered from a temporary copy of ``notebooks/``; ``make present``'s
-    projector switch is left off so the pictures keep their laptop size.
+    Lessons are rendered from a temporary copy of ``notebooks/``, the Chinese lessons in
+    ``zh/`` (``voila_tree("zh/04_guided_routine.ipynb")``); ``make present``'s projector
+    switch is left off so the pictures keep their laptop size.
     """
     root = tmp_path_factory.mktemp("voila-root")
     for notebook in (REPO / "notebooks").glob("*.ipynb"):
         shutil.copy(notebook, root / notebook.name)
+    (root / "zh").mkdir()
+    for notebook in (REPO / "notebooks" / "zh").glob("*.ipynb"):
+        shutil.copy(notebook, root / "zh" / notebook.name)
     port = _free_port()
     log = server_home / f"voila-tree-{port}.log"
     cmd = [
@@ -390,6 +394,46 @@ def voila_tree(tmp_path_factory: pytest.TempPathFactory, server_home: Path) -> C
     url = f"http://127.0.0.1:{port}/"
     _wait_http(url, lambda code: code == 200, proc, log)
     return lambda name: f"{url}voila/render/{name}"
+
+
+_GLYPHS = """([family, chars, missingChar, weight]) => {
+    // Pixels of one character drawn in a font stack: tells a glyph from the missing-glyph box.
+    function draw(text, stack) {
+        const canvas = document.createElement("canvas");
+        canvas.width = canvas.height = 64;
+        const ctx = canvas.getContext("2d");
+        ctx.font = `${weight} 48px ${stack}`;
+        ctx.fillText(text, 4, 52);
+        return {pixels: Array.from(ctx.getImageData(0, 0, 64, 64).data).join(","),
+                width: ctx.measureText(text).width};
+    }
+    const withFont = family;
+    const withoutFont = family.split(",").filter(f => !f.includes("Tutorial CJK")).join(",");
+    const missing = draw(missingChar, withFont);  // not in the subset: the missing-glyph box
+    return [...chars].map(ch => {
+        const glyph = draw(ch, withFont), plain = draw(ch, withoutFont);
+        return {ch, width: glyph.width, differs: glyph.pixels !== missing.pixels,
+                plainIsBox: plain.pixels === draw(missingChar, withoutFont).pixels};
+    });
+}"""
+
+
+def missing_hanzi() -> str:
+    """A common hanzi the bundled subset font does not have (its glyph is the missing box)."""
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(REPO / "tutorial" / "fonts" / "TutorialCJKSubset-Regular.ttf").getBestCmap()
+    return next(c for c in "丁乒乓乞亥亨伞佣侥侨俘" if ord(c) not in cmap)
+
+
+def hanzi_glyphs(page, family: str, chars: str, weight: str = "normal") -> list[dict]:
+    """How each of ``chars`` draws in the CSS font stack ``family`` (and ``weight``) on ``page``.
+
+    Per character: ``width`` (non-zero when something is drawn), ``differs`` (not the
+    missing-glyph box of this stack) and ``plainIsBox`` (without the bundled "Tutorial CJK"
+    it would be the box: no system font has it, so the bundled font is what draws it).
+    """
+    return page.evaluate(_GLYPHS, [family, chars, missing_hanzi(), weight])
 
 
 _AXE_JS = None

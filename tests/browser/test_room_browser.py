@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import axe_violations
+from conftest import axe_violations, hanzi_glyphs
 
 pytestmark = pytest.mark.browser
 
@@ -123,27 +123,6 @@ _PROJECTOR_CELLS = [
     "of-any-status-area-on-any-screen-" + "x" * 60 + ".toml')\nlab",
 ]
 
-_GLYPHS = """([family]) => {
-    // Pixels of one character drawn in a font stack: tells a glyph from the missing-glyph box.
-    function draw(text, stack) {
-        const canvas = document.createElement("canvas");
-        canvas.width = canvas.height = 64;
-        const ctx = canvas.getContext("2d");
-        ctx.font = `48px ${stack}`;
-        ctx.fillText(text, 4, 52);
-        return {pixels: Array.from(ctx.getImageData(0, 0, 64, 64).data).join(","),
-                width: ctx.measureText(text).width};
-    }
-    const withFont = family;
-    const withoutFont = family.split(",").filter(f => !f.includes("Tutorial CJK")).join(",");
-    const missing = draw("丁", withFont);  // not in the subset: the missing-glyph box
-    return ["委", "中", "足", "三", "里"].map(ch => {
-        const glyph = draw(ch, withFont), plain = draw(ch, withoutFont);
-        return {ch, width: glyph.width, differs: glyph.pixels !== missing.pixels,
-                plainIsBox: plain.pixels === draw("丁", withoutFont).pixels};
-    });
-}"""
-
 
 def test_projector_sizes_and_hanzi_without_a_cjk_font(
     browser_without_cjk, voila_server, make_notebook, tmp_path
@@ -194,7 +173,7 @@ def test_projector_sizes_and_hanzi_without_a_cjk_font(
             "'.calf-explorer .widget-toggle-button')).fontFamily"
         )
         assert "Tutorial CJK" in family
-        for glyph in page.evaluate(_GLYPHS, [family]):
+        for glyph in hanzi_glyphs(page, family, "委中足三里"):
             assert glyph["width"] > 0, glyph
             assert glyph["differs"], glyph
             assert glyph["plainIsBox"], glyph  # this Chromium really has no CJK font

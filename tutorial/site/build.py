@@ -219,7 +219,10 @@ def render_markdown(source: str) -> str:
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
     text = markdown2html_mistune(source)
-    return re.sub(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"', r'href="\1.html\2"', text)
+    text = re.sub(r'href="([0-9]{2}_[A-Za-z0-9_]+)\.ipynb(#[^"]*)?"', r'href="\1.html\2"', text)
+    # A lesson this site has no page for (the other language's, zh/...): the words stay, the
+    # link goes, so no page links to a file that is not there.
+    return re.sub(r'<a href="[^"]*\.ipynb(?:#[^"]*)?"[^>]*>(.*?)</a>', r"\1", text, flags=re.S)
 
 
 def _title_of(nb: Any) -> str:
