@@ -26,9 +26,6 @@ def _script():
 
 SCRIPT = _script()
 
-#: Files whose user text has not yet moved into the catalogs. Each entry must still have
-#: some (test below), so the list only shrinks; issue 15 is done when it is empty.
-LEFT_TO_CONVERT = {path for path in SCRIPT.literals()}
 
 
 @pytest.fixture
@@ -43,13 +40,9 @@ def test_catalogs_are_complete_and_current():
     assert SCRIPT.problems() == []
 
 
-def test_every_file_left_to_convert_still_has_user_text():
-    assert sorted(LEFT_TO_CONVERT - set(SCRIPT.literals())) == []
-
-
-def test_no_user_text_outside_the_catalogs_in_converted_files():
-    left = {k: v for k, v in SCRIPT.literals().items() if k not in LEFT_TO_CONVERT}
-    assert left == {}
+def test_no_user_text_outside_the_catalogs():
+    """Every Python and JS file of the package: prose only through _() / t()."""
+    assert SCRIPT.literals() == {}
 
 
 @pytest.mark.parametrize(
