@@ -157,6 +157,7 @@ def problems() -> list[str]:
                             f"{rel}: placeholders differ in {ids[0]!r}: "
                             f"{sorted(fields(ids[0]))} vs {sorted(fields(s))}"
                         )
+    out += _disagreements()
     return out
 
 
@@ -344,6 +345,31 @@ def literals() -> dict[str, list[tuple[int, str]]]:
                 hits = scan(path)
                 if hits:
                     out[path.relative_to(ROOT).as_posix()] = hits
+    return out
+
+
+def _disagreements() -> list[str]:
+    """A message in two of Python's catalogs must read the same in both (``_()`` reads them
+    merged, so one would silently win). The browser's ``js`` catalog stands alone."""
+    seen: dict[tuple[str | None, str], tuple[str, object]] = {}
+    out: list[str] = []
+    for locale in TRANSLATIONS:
+        for domain in SOURCES:
+            path = _po_path(locale, domain)
+            if domain == "js" or not path.is_file():
+                continue
+            with path.open("rb") as f:
+                po = read_po(f, locale=locale, domain=domain)
+            for m in po:
+                if not m.id:
+                    continue
+                key = (m.context, m.id if isinstance(m.id, str) else m.id[0])
+                if key in seen and seen[key][1] != m.string:
+                    out.append(
+                        f"{domain}.po and {seen[key][0]}.po translate {key[1]!r} differently: "
+                        f"{m.string!r} / {seen[key][1]!r}"
+                    )
+                seen.setdefault(key, (domain, m.string))
     return out
 
 

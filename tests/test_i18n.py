@@ -27,7 +27,6 @@ def _script():
 SCRIPT = _script()
 
 
-
 @pytest.fixture
 def language():
     """Restore the language after a test that changes it."""

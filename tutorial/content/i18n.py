@@ -68,6 +68,9 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_ENV = "CALF_TUTORIAL_LANG"
 #: One catalog per area of the package, so translators (and branches) do not collide.
 DOMAINS: tuple[str, ...] = ("content", "drawing", "widgets", "js")
+#: The catalogs Python's ``_()`` reads (merged: a message must read the same in each);
+#: ``js`` is the browser's, sent to it by :func:`js_catalog`.
+PYTHON_DOMAINS: tuple[str, ...] = ("content", "drawing", "widgets")
 #: Keys of data entries that are never translated: codes, ids, numbers, names in pinyin/hanzi.
 NEUTRAL_KEYS: frozenset[str] = frozenset(
     {
@@ -234,7 +237,7 @@ def _translations(language: str) -> Any:
     if language == DEFAULT_LANGUAGE:
         return gettext.NullTranslations()
     merged: Any = None
-    for domain in DOMAINS:
+    for domain in PYTHON_DOMAINS:
         po = _catalog_dir(language).joinpath(f"{domain}.po")
         if not po.is_file():
             continue
