@@ -43,3 +43,22 @@ def _fresh_stores():
     for opened in list(store._STORES.values()):
         opened.close()
     store._STORES.clear()
+
+
+@pytest.fixture(autouse=True)
+def language():
+    """Every test ends in the language it began in (a test may switch it)."""
+    from tutorial.content import i18n
+
+    before = i18n.get_language()
+    yield before
+    i18n.set_language(before)
+
+
+@pytest.fixture
+def chinese(language):
+    """Show everything in Simplified Chinese for one test."""
+    from tutorial.content import i18n
+
+    i18n.set_language("zh-Hans")
+    return "zh-Hans"

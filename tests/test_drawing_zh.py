@@ -62,12 +62,9 @@ def _close_figures():
 
 
 @pytest.fixture
-def zh():
-    """Draw in Chinese for one test, then go back to the language before it."""
-    before = i18n.get_language()
-    i18n.set_language("zh-Hans")
-    yield
-    i18n.set_language(before)
+def zh(chinese):
+    """Draw in Chinese for one test (the language is restored after every test)."""
+    return chinese
 
 
 @pytest.fixture

@@ -28,14 +28,6 @@ HANZI = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
-def language():
-    """Restore the language after a test that changes it."""
-    before = i18n.get_language()
-    yield
-    i18n.set_language(before)
-
-
-@pytest.fixture
 def timer_data_in_english(monkeypatch):
     """timer.toml's own words (legs, choices, keys) are translated on another branch of
     issue 15; until they are, the Chinese timers here use its English data. The catalog of

@@ -27,14 +27,6 @@ def _script():
 SCRIPT = _script()
 
 
-@pytest.fixture
-def language():
-    """Restore the language after a test that changes it."""
-    before = i18n.get_language()
-    yield
-    i18n.set_language(before)
-
-
 def test_catalogs_are_complete_and_current():
     assert SCRIPT.problems() == []
 

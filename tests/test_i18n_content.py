@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import WHO_HANZI
 
 import tutorial
 from tutorial.content import geometry, i18n
@@ -25,17 +26,6 @@ CONTENT_FILES = (
     "landmarks.toml",
     "leg.toml",
 )
-#: The point names of the WHO standard (2008), in hanzi.
-WHO_HANZI = {
-    "ST35": "犊鼻",
-    "BL40": "委中",
-    "GB34": "阳陵泉",
-    "ST36": "足三里",
-    "ST38": "条口",
-    "BL57": "承山",
-    "BL60": "昆仑",
-    "KI3": "太溪",
-}
 #: Translated fields that are rightly without hanzi: pinyin, ids and arrows.
 NO_HANZI = {
     ("techniques.toml", "chinese"),  # the tone-marked pinyin: "àn-róu"
@@ -44,15 +34,6 @@ NO_HANZI = {
     ("leg.toml", "right_edge"),
 }
 HANZI = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def chinese():
-    """Switch to Simplified Chinese for one test, then back."""
-    before = i18n.get_language()
-    i18n.set_language("zh-Hans")
-    yield
-    i18n.set_language(before)
 
 
 def _translated_fields(data, source, where=""):

@@ -52,13 +52,10 @@ needs_localized_data = pytest.mark.xfail(
 
 
 @pytest.fixture
-def chinese(tmp_path, monkeypatch):
-    """Show everything in Simplified Chinese during the test; English again afterwards."""
+def chinese(chinese, tmp_path, monkeypatch):
+    """Show everything in Simplified Chinese during the test, with a data folder of its own."""
     monkeypatch.setenv("CALF_TUTORIAL_HOME", str(tmp_path / "home"))
-    before = i18n.get_language()
-    i18n.set_language("zh-Hans")
-    yield
-    i18n.set_language(before)
+    yield chinese
     plt.close("all")
 
 

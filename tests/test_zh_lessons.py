@@ -17,6 +17,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from helpers import WHO_HANZI
 
 import tutorial
 
@@ -231,23 +232,11 @@ def test_the_standard_terms_are_used():
     assert "七个穴位" in lesson_text("00_start_here.ipynb")
 
 
-WHO_NAMES = {
-    "ST35": "犊鼻",
-    "BL40": "委中",
-    "GB34": "阳陵泉",
-    "ST36": "足三里",
-    "ST38": "条口",
-    "BL57": "承山",
-    "BL60": "昆仑",
-    "KI3": "太溪",
-}
-
-
 def test_point_names_are_the_who_standard_ones_and_agree_with_the_data():
     points = tutorial.load_points()
-    assert {code: p.hanzi for code, p in points.items()} == WHO_NAMES
+    assert {code: p.hanzi for code, p in points.items()} == WHO_HANZI
     text = lesson_text("03_the_seven_points.ipynb")
-    for code, hanzi in WHO_NAMES.items():
+    for code, hanzi in WHO_HANZI.items():
         assert f"{code} {hanzi}" in text or f"{hanzi}（{code}" in text, code
         assert re.search(rf"{hanzi}（?\s*{re.escape(points[code].pinyin)}", text), code
 

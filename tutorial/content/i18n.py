@@ -347,9 +347,20 @@ def localize_data(data: Any, source: str, language: str | None = None, where: st
     of an entry must have a translation in that entry's table, else :class:`RoutineError`
     names the file and field.
     """
-    tag = language or get_language()
+    return _localize(data, source, language or get_language(), where, None)
+
+
+def missing_translations(data: Any, source: str, language: str) -> list[str]:
+    """Every field of ``data`` that lacks a ``language`` translation (for tests and tools)."""
+    missing: list[str] = []
+    _localize(data, source, language, "", missing)
+    return [f"{source}: {path}" for path in missing]
+
+
+def _localize(data: Any, source: str, tag: str, where: str, missing: list[str] | None) -> Any:
+    """:func:`localize_data`; a missing translation is raised, or listed in ``missing``."""
     if isinstance(data, list):
-        return [localize_data(v, source, tag, f"{where}[{i}]") for i, v in enumerate(data)]
+        return [_localize(v, source, tag, f"{where}[{i}]", missing) for i, v in enumerate(data)]
     if not isinstance(data, Mapping):
         return data
     table = data.get(tag) if tag != DEFAULT_LANGUAGE else None
@@ -363,47 +374,21 @@ def localize_data(data: Any, source: str, language: str | None = None, where: st
             and not _neutral(key)
             and not (isinstance(value, list) and all(isinstance(v, str) for v in value))
         ):
-            out[key] = localize_data(value, source, tag, path)
+            out[key] = _localize(value, source, tag, path, missing)
             continue
         if isinstance(table, Mapping) and key in table:
             value = table[key]
         elif tag != DEFAULT_LANGUAGE and _translatable(key, value):
-            raise RoutineError(
-                _(
-                    'no {language} translation; add {key} = "..." to the table [{table}] '
-                    "beside the English"
-                ).format(language=tag, key=key, table=f"{where + '.' if where else ''}{tag}"),
-                source=source,
-                field=path,
-            )
+            if missing is not None:
+                missing.append(path)
+            else:
+                raise RoutineError(
+                    _(
+                        'no {language} translation; add {key} = "..." to the table [{table}] '
+                        "beside the English"
+                    ).format(language=tag, key=key, table=f"{where + '.' if where else ''}{tag}"),
+                    source=source,
+                    field=path,
+                )
         out[key] = value
     return out
-
-
-def missing_translations(data: Any, source: str, language: str) -> list[str]:
-    """Every field of ``data`` that lacks a ``language`` translation (for tests and tools)."""
-    problems: list[str] = []
-
-    def walk(node: Any, where: str) -> None:
-        if isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(v, f"{where}[{i}]")
-            return
-        if not isinstance(node, Mapping):
-            return
-        table = node.get(language)
-        for key, value in node.items():
-            if key in LANGUAGES:
-                continue
-            path = f"{where}.{key}" if where else key
-            if (
-                isinstance(value, (Mapping, list))
-                and not _neutral(key)
-                and not (isinstance(value, list) and all(isinstance(v, str) for v in value))
-            ):
-                walk(value, path)
-            elif _translatable(key, value) and not (isinstance(table, Mapping) and key in table):
-                problems.append(f"{source}: {path}")
-
-    walk(data, "")
-    return problems
