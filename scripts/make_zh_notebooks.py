@@ -21,10 +21,10 @@ text editor) can be used to translate it.
 from __future__ import annotations
 
 import copy
+import importlib.util
 import io
 import json
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -45,16 +45,22 @@ LANGUAGE_CELL = (
     "\n"
     f'tutorial.set_language("{LANGUAGE}");  # 图、表、计时器和练习都以简体中文显示'
 )
-_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
-_HEADER = {
-    "project": "calf-cramp-tutorial lessons",
-    "version": "0.1",
-    "copyright_holder": "the calf-cramp-tutorial authors",
-    "msgid_bugs_address": "",
-    "creation_date": _DATE,
-    "revision_date": _DATE,
-    "fuzzy": False,
-}
+
+
+def _catalog_tools():
+    """scripts/i18n.py, loaded by path (it is a script, not a package module)."""
+    spec = importlib.util.spec_from_file_location(
+        "calf_i18n_tools", Path(__file__).with_name("i18n.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_TOOLS = _catalog_tools()
+#: The same fixed header as the package's catalogs (no merge noise), for the lessons.
+_DATE = _TOOLS._DATE
+_HEADER = {**_TOOLS._HEADER, "project": "calf-cramp-tutorial lessons"}
 
 
 def lessons(folder: Path = ENGLISH) -> list[Path]:
