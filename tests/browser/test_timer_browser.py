@@ -525,9 +525,37 @@ window.__ready = true;
 </script></body></html>"""
 
 
+def _fake_timer_page(context, state: dict):
+    """A page of ``context`` that runs timer.js as anywidget gets it (translator inlined) on
+    a stand-in model holding ``state``; the test calls ``goto("http://page.test/")``."""
+    import json
+
+    from tutorial.widgets.frontend import esm
+
+    css = (Path(__file__).resolve().parents[2] / "tutorial" / "static" / "timer.css").read_text(
+        encoding="utf-8"
+    )
+    page = context.new_page()
+
+    def serve(route) -> None:
+        js = route.request.url.endswith(".js")
+        route.fulfill(
+            body=esm("timer.js") if js else css,
+            content_type="text/javascript" if js else "text/css",
+        )
+
+    page.route("http://timer.test/**", serve)
+    page.route(
+        "http://page.test/",
+        lambda route: route.fulfill(
+            body=FAKE_MODEL_PAGE.replace("STATE", json.dumps(state)), content_type="text/html"
+        ),
+    )
+    return page
+
+
 def test_timer_works_with_no_python_behind_the_page(browser, tmp_path):
     """The in-browser site runs timer.js with a stand-in model whose `send` goes nowhere."""
-    import json
 
     from tutorial.widgets.timer import StepTimer
 
@@ -535,24 +563,9 @@ def test_timer_works_with_no_python_behind_the_page(browser, tmp_path):
     timer = StepTimer(routine, pictures=False)
     state = {k: v for k, v in timer.get_state().items() if not k.startswith("_")}
     timer.close()
-    static = Path(__file__).resolve().parents[2] / "tutorial" / "static"
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
+    page = _fake_timer_page(context, state)
     try:
-        page.route(
-            "http://timer.test/**",
-            lambda route: route.fulfill(
-                path=str(static / route.request.url.rsplit("/", 1)[1]),
-                content_type="text/javascript" if route.request.url.endswith(".js") else "text/css",
-            ),
-        )
-        page.route(
-            "http://page.test/",
-            lambda route: route.fulfill(
-                body=FAKE_MODEL_PAGE.replace("STATE", json.dumps(state)),
-                content_type="text/html",
-            ),
-        )
         page.goto("http://page.test/")
         page.wait_for_function("window.__ready === true")
         timer_el = page.locator(".cct-timer")
@@ -599,10 +612,8 @@ def test_a_chinese_timer_shows_its_words_in_chinese_and_says_when_no_voice_speak
     """Made in zh-Hans: the buttons, the status and the notices are Chinese (the module as
     anywidget gets it, translator inlined); speech asks for zh and, with no Chinese voice in
     the browser, the timer says so and keeps to tones."""
-    import json
 
     from tutorial.content import i18n
-    from tutorial.widgets.frontend import esm
     from tutorial.widgets.timer import StepTimer
 
     steps = tuple(
@@ -617,44 +628,18 @@ def test_a_chinese_timer_shows_its_words_in_chinese_and_says_when_no_voice_speak
         )
         for i in range(2)
     )
-    from tutorial.content import timing
-    from tutorial.content.model import RoutineError
-    from tutorial.widgets import timer as timer_module
 
     before = i18n.get_language()
-    settings = timing.load_timer_settings()
     i18n.set_language("zh-Hans")
     try:
-        try:
-            timing.load_timer_settings()
-        except RoutineError:  # timer.toml's words are another branch's part of issue 15
-            for module in (timing, timer_module):
-                monkeypatch.setattr(module, "load_timer_settings", lambda: settings)
         timer = StepTimer(Routine(title="测试", steps=steps), pictures=False, speech=True)
     finally:
         i18n.set_language(before)
     state = {k: v for k, v in timer.get_state().items() if not k.startswith("_")}
     timer.close()
-    static = Path(__file__).resolve().parents[2] / "tutorial" / "static"
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page = context.new_page()
+    page = _fake_timer_page(context, state)
     try:
-        page.route(
-            "http://timer.test/**",
-            lambda route: route.fulfill(
-                body=esm("timer.js")
-                if route.request.url.endswith(".js")
-                else (static / "timer.css").read_text(encoding="utf-8"),
-                content_type="text/javascript" if route.request.url.endswith(".js") else "text/css",
-            ),
-        )
-        page.route(
-            "http://page.test/",
-            lambda route: route.fulfill(
-                body=FAKE_MODEL_PAGE.replace("STATE", json.dumps(state)),
-                content_type="text/html",
-            ),
-        )
         page.add_init_script(
             "window.__spoken = []; document.addEventListener('cct-speak',"
             " (e) => window.__spoken.push(e.detail));"

@@ -378,31 +378,8 @@ def _map_page(routine: Routine, title: str, family: list[str]) -> list[Figure]:
     fig = Figure(figsize=A4_LANDSCAPE)
     width = A4_LANDSCAPE[0] - 2 * MARGIN
     heading = wrap(_(OVERVIEW_TITLES["right"]).format(title=title), width, 14, bold=True)
-    y = MARGIN * 0.7
-    for line in heading:
-        y += 14 * _LINE / 72
-        fig.text(
-            MARGIN / A4_LANDSCAPE[0],
-            1 - y / A4_LANDSCAPE[1],
-            line,
-            fontsize=14,
-            fontweight="bold",
-            fontfamily=family if any(map(_is_cjk, line)) else None,
-            parse_math=False,
-            va="baseline",
-        )
-    for line in wrap(_(OVERVIEW_NOTE), width, 10):
-        y += 10 * _LINE / 72
-        fig.text(
-            MARGIN / A4_LANDSCAPE[0],
-            1 - y / A4_LANDSCAPE[1],
-            line,
-            fontsize=10,
-            color=GREY,
-            fontfamily=family if any(map(_is_cjk, line)) else None,
-            parse_math=False,
-            va="baseline",
-        )
+    y = _landscape_lines(fig, heading, MARGIN * 0.7, 14, family, fontweight="bold")
+    y = _landscape_lines(fig, wrap(_(OVERVIEW_NOTE), width, 10), y, 10, family, color=GREY)
     lines = _point_lines(routine)
     rows = sum(len(wrap(_sentences(h, w), width, 9)) for h, w in lines)
     where_height = rows * 9 * _LINE / 72
@@ -413,19 +390,30 @@ def _map_page(routine: Routine, title: str, family: list[str]) -> list[Figure]:
     )
     y = A4_LANDSCAPE[1] - MARGIN - where_height
     for head, where in lines:
-        for line in wrap(_sentences(head, where), width, 9):
-            y += 9 * _LINE / 72
-            fig.text(
-                MARGIN / A4_LANDSCAPE[0],
-                1 - y / A4_LANDSCAPE[1],
-                line,
-                fontsize=9,
-                fontfamily=family if any(map(_is_cjk, line)) else None,
-                parse_math=False,
-                va="baseline",
-                gid="where",
-            )
+        y = _landscape_lines(
+            fig, wrap(_sentences(head, where), width, 9), y, 9, family, gid="where"
+        )
     return [fig]
+
+
+def _landscape_lines(
+    fig: Figure, lines: list[str], y: float, size: float, family: list[str], **style: object
+) -> float:
+    """Set ``lines`` at the left margin of the landscape page, one per line from ``y``
+    inches below the top (the CJK family only where a line has CJK); the new ``y``."""
+    for line in lines:
+        y += size * _LINE / 72
+        fig.text(
+            MARGIN / A4_LANDSCAPE[0],
+            1 - y / A4_LANDSCAPE[1],
+            line,
+            fontsize=size,
+            fontfamily=family if any(map(_is_cjk, line)) else None,
+            parse_math=False,
+            va="baseline",
+            **style,
+        )
+    return y
 
 
 def _step_lines(number: int, step: Step, points) -> list[tuple[str, float, dict]]:
