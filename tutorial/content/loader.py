@@ -51,6 +51,7 @@ __all__ = [
     "routine_from_dict",
     "routine_to_dict",
     "save_routine",
+    "technique_name",
 ]
 
 #: Bounds a routine file must keep to. Generous for real routines, tight enough that a
@@ -244,6 +245,13 @@ class _ReadOnlyDict(dict):
 
 
 # -- routines -------------------------------------------------------------------------------
+
+
+def technique_name(key: str) -> str:
+    """A step's technique as the reader knows it: its name in the current language
+    (techniques.toml ``name``; a step names it by the English key). A technique the data
+    does not know (a learner's own routine) is shown as written."""
+    return str(load_techniques().get(key, {}).get("name") or key)
 
 
 def load_routine(path: str | Path | None = None) -> Routine:

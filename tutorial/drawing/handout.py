@@ -35,7 +35,7 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.textpath import text_to_path
 
 from ..content.i18n import N_, _, ngettext, pgettext
-from ..content.loader import load_points, load_routine, load_safety, load_techniques
+from ..content.loader import load_points, load_routine, load_safety, load_techniques, technique_name
 from ..content.model import Routine, Step
 from ..store.files import atomic_write_bytes
 from .charts import format_minutes
@@ -427,7 +427,7 @@ def _step_lines(number: int, step: Step, points) -> list[tuple[str, float, dict]
     names = [f"{c} {points[c].pinyin} {points[c].hanzi}" for c in step.points if c in points]
     where = [_("Points: {points}").format(points=_list(names))] if names else []
     hand = [_("Hand: {hand}").format(hand=step.hand)] if step.hand else []
-    technique = _("Technique: {technique}").format(technique=_technique_name(step.technique))
+    technique = _("Technique: {technique}").format(technique=technique_name(step.technique))
     lines.append(("   ·   ".join([technique, *where, *hand]), 9, {}))
     lines.append((step.instructions, 9, {}))
     if step.effect:
@@ -439,18 +439,12 @@ def _step_lines(number: int, step: Step, points) -> list[tuple[str, float, dict]
     return lines
 
 
-def _technique_name(key: str) -> str:
-    """A technique as the reader knows it: its name in the current language (techniques.toml
-    ``name``; a routine step names it by the English key)."""
-    return str(load_techniques().get(key, {}).get("name") or key)
-
-
 def _technique_lines(routine: Routine) -> list[str]:
     techniques = load_techniques()
     out = []
     for key in dict.fromkeys(step.technique for step in routine.steps):
         tech = techniques.get(key)
-        name = _technique_name(key)
+        name = technique_name(key)
         if tech and tech.get("how") and tech.get("picture") != "posture":
             if tech.get("chinese"):
                 line = _("{name} ({chinese}): {how}").format(

@@ -15,7 +15,14 @@ from typing import Any
 
 from ..content import i18n
 from ..content.i18n import _
-from ..content.loader import load_cun, load_landmarks, load_points, load_routine, routine_from_dict
+from ..content.loader import (
+    load_cun,
+    load_landmarks,
+    load_points,
+    load_routine,
+    routine_from_dict,
+    technique_name,
+)
 from ..content.model import VIEWS, Routine
 
 __all__ = [
@@ -179,7 +186,7 @@ def practice_data(write: WriteFile, *, sides: Iterable[str] = ("right",)) -> dic
             {
                 "id": s.id,
                 "title": s.title,
-                "technique": s.technique,
+                "technique": technique_name(s.technique),
                 "points": list(s.points),
                 "instructions": s.instructions,
                 "label": session._step_label(i),

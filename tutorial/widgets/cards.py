@@ -27,6 +27,7 @@ from ..content.loader import (
     load_routine,
     load_safety,
     load_techniques,
+    technique_name,
 )
 from ..content.model import Acupoint, Routine, Step
 
@@ -452,7 +453,7 @@ def step_card_html(step: Step, *, number: int | None = None) -> str:
     parts = [  # i18n: ignore
         f"<div style='font-size:17px;font-weight:bold'>{_e(prefix + step.title)}"
         f" <span style='font-weight:normal'>({_e(span)})</span></div>",
-        f"<div><b>{_e(step.technique + chinese)}</b>"
+        f"<div><b>{_e(technique_name(step.technique) + chinese)}</b>"
         + (f" · {_e(step.hand)}" if step.hand else "")
         + "</div>",
         f"<div>{_e(step.instructions)}</div>",

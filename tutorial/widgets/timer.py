@@ -40,7 +40,7 @@ import anywidget
 import traitlets
 
 from ..content.i18n import _, format_list, get_language, using_language
-from ..content.loader import load_points, load_routine
+from ..content.loader import load_points, load_routine, technique_name
 from ..content.model import Routine, Step
 from ..content.timing import (
     LEGS,
@@ -311,7 +311,7 @@ class StepTimer(anywidget.AnyWidget):
                     "id": step.id,
                     "number": number,
                     "title": step.title,
-                    "technique": step.technique,
+                    "technique": technique_name(step.technique),
                     "instructions": step.instructions,
                     "hand": step.hand,
                     "caution": step.caution,
