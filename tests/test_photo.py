@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 
 import numpy as np
 import pytest
@@ -206,8 +207,24 @@ def test_edges_swapped_or_a_mirrored_photo_are_refused(lateral):
     error = _refused("lateral", clicks)
     assert error.key == "edges_wrong_side"
     assert "mirrored" in error.reason
+    assert error.reason.startswith(
+        "For a right leg seen from the outer side, the front edge of the leg (the shin side) "
+        "should be on the other side."
+    )
     # the same clicks are right for the left leg seen from the outer side
     assert fit_frame(photo_template("lateral", "left"), clicks, (900, 1400)) is not None
+
+
+def test_the_wrong_side_message_names_the_leg_and_edge_in_the_readers_language(lateral, chinese):
+    """Every word of the message is Chinese: the leg (右/左), the view and the edge's name
+    without where to click it (the text before the full-width comma)."""
+    clicks = {**lateral, "edge_a": lateral["edge_b"], "edge_b": lateral["edge_a"]}
+    with pytest.raises(RoutineError) as info:
+        fit_frame(photo_template("lateral"), clicks, (900, 1400))
+    error = info.value
+    assert "你的照片" in str(error)
+    assert error.reason.startswith("对于从外侧看到的右腿，小腿前缘（胫骨一侧）应该在另一侧。")
+    assert not re.search("[A-Za-z]", error.reason.split("（自拍")[0])
 
 
 def test_edges_above_the_knee_or_below_the_ankle_are_refused(lateral):

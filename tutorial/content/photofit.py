@@ -21,6 +21,7 @@ cases in ``tests/cases/photo.json`` check both.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -342,14 +343,13 @@ def fit_frame(
         raise _fail("edges_one_side", "edge_b")
     (xa, ya), (xb, yb) = first.to_leg(*edge_a), first.to_leg(*edge_b)
     if (xa - xb) * template.edge_a_sign < 0:
-        settings = load_photo_settings()
-        spec = settings["views"][template.view]
+        rules = photo_rules(template.view, template.side)
         raise _fail(
             "edges_wrong_side",
             "edge_a",
-            side=template.side,
-            view=spec["name"],
-            edge_a=spec["edge_a_text"].split(",")[0],
+            side=rules["side_name"],
+            view=rules["view_name"],
+            edge_a=rules["edge_a_short"],
         )
     top, bottom = template.profile[0][0], min(template.ankle[1], template.profile[-1][0])
     level = (ya + yb) / 2
@@ -466,5 +466,9 @@ def photo_rules(view: str, side: str = "right") -> dict[str, Any]:
         "limits": dict(settings["limits"]),
         "messages": dict(settings["messages"]),
         "view_name": spec["name"],
+        "side_name": settings["side_names"][side],
         "edge_a_text": spec["edge_a_text"],
+        # The edge's name without where to click it: the text up to its first comma (a
+        # Chinese text uses the full-width one).
+        "edge_a_short": re.split("[,，]", spec["edge_a_text"], maxsplit=1)[0],
     }

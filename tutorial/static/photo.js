@@ -122,9 +122,9 @@ export function fitFrame(rules, landmarks, size) {
   let [xb, yb] = first.toLeg(edgeB[0], edgeB[1]);
   if ((xa - xb) * template.edge_a_sign < 0) {
     throw refuse(rules, "edges_wrong_side", "edge_a", {
-      side: template.side,
+      side: rules.side_name,
       view: rules.view_name,
-      edge_a: rules.edge_a_text.split(",")[0],
+      edge_a: rules.edge_a_short,
     });
   }
   const rows = template.profile;
