@@ -13,7 +13,7 @@ help:
 	@echo "make lab      set up .venv and open the lessons in JupyterLab"
 	@echo "make test     set up .venv and run every test (lint, unit, notebooks, browser)"
 	@echo "make present  serve the lessons without code in Voila, for a projector"
-	@echo "make site     build the course as static pages in site/ (open site/index.html)"
+	@echo "make site     build the course as static pages in site/ (English) and site/zh/ (Chinese)"
 	@echo "make bench    run the benchmarks in bench/ and print their figures"
 	@echo "make figures  regenerate docs/ images (the README diagram)"
 
@@ -39,7 +39,7 @@ present: $(STAMP)
 
 # The course as static pages: opens from disk or any static host, no kernel, no network.
 site: $(STAMP)
-	$(PY) -m tutorial.site --out site --notebooks notebooks
+	$(PY) -m tutorial.site --out site --notebooks notebooks --all-languages
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

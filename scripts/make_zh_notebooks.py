@@ -30,12 +30,14 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from tutorial.content.i18n import LANGUAGE_FOLDERS
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "python scripts/make_zh_notebooks.py"
 ENGLISH = ROOT / "notebooks"
 LANGUAGE = "zh-Hans"
 LOCALE = "zh_Hans"
-OUT = ENGLISH / "zh"
+OUT = ENGLISH / LANGUAGE_FOLDERS[LANGUAGE]
 TEMPLATE = ROOT / "tutorial" / "locale" / "lessons.pot"
 CATALOG = ROOT / "tutorial" / "locale" / LOCALE / "LC_MESSAGES" / "lessons.po"
 #: The code cell that makes a lesson Chinese; inserted before the first code cell.

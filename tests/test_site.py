@@ -370,6 +370,83 @@ def test_full_course_page_quotes_the_readme_quick_start():
     assert "then open site/index.html" in page  # the `make site` line
 
 
+# -- the site in every language ----------------------------------------------------------------
+
+
+def test_every_page_links_to_the_same_page_in_the_other_language():
+    page = build._page(
+        title="t",
+        body="<p>b</p>",
+        nav="",
+        pager="",
+        scripts=[],
+        safety="",
+        name="03_the_seven_points.html",
+        alternates={"zh-Hans": "zh/"},
+    )
+    head, header = page.split("</head>")[0], page.split("<header")[1].split("</header>")[0]
+    assert '<link rel="alternate" hreflang="zh-Hans" href="zh/03_the_seven_points.html">' in head
+    link = re.search(r'<a href="zh/03_the_seven_points.html" hreflang="zh-Hans" lang="zh-Hans">'
+                     r"([^<]+)</a>", header)  # fmt: skip
+    assert link
+    assert link.group(1) == "中文"  # named in its own language, for its readers
+    assert 'aria-label="This page in another language"' in header
+    # one language, no switch
+    alone = build._page(title="t", body="", nav="", pager="", scripts=[], safety="", name="x")
+    assert "hreflang" not in alone
+    assert 'class="languages"' not in alone
+
+
+def test_chinese_pages_link_back_to_the_english_ones(chinese):
+    page = build._page(
+        title="t", body="", nav="", pager="", scripts=[], safety="",
+        name="index.html", alternates={"en": "../"},
+    )  # fmt: skip
+    assert '<a href="../index.html" hreflang="en" lang="en">English</a>' in page
+    assert 'aria-label="本页的其他语言版本"' in page
+
+
+def test_build_sites_writes_each_language_in_its_folder_linked_to_the_others(tmp_path, monkeypatch):
+    from tutorial.content import i18n
+
+    calls = []
+
+    def fake_build_site(out, notebooks, *, jobs=None, alternates=None):
+        calls.append((Path(out), Path(notebooks), dict(alternates), i18n.get_language()))
+        return build.BuildReport(out=Path(out))
+
+    monkeypatch.setattr(build, "build_site", fake_build_site)
+    build.build_sites(tmp_path / "site", tmp_path / "notebooks")
+    assert calls == [
+        (tmp_path / "site", tmp_path / "notebooks", {"zh-Hans": "zh/"}, "en"),
+        (tmp_path / "site" / "zh", tmp_path / "notebooks" / "zh", {"en": "../"}, "zh-Hans"),
+    ]
+    assert i18n.get_language() == "en"  # the language of the caller is back
+
+
+def test_make_site_builds_every_language(monkeypatch, capsys):
+    from tutorial.site import __main__ as cli
+
+    seen = {}
+
+    def fake_build_sites(out, notebooks, *, jobs=None):
+        seen.update(out=out, notebooks=notebooks)
+        return [build.BuildReport(out=Path(out)), build.BuildReport(out=Path(out) / "zh")]
+
+    monkeypatch.setattr(cli, "build_sites", fake_build_sites)
+    monkeypatch.setattr(cli, "_print_report", lambda report: print("built", report.out.as_posix()))
+    assert cli.main(["--out", "out", "--notebooks", "nb", "--all-languages"]) == 0
+    assert seen == {"out": "out", "notebooks": "nb"}
+    assert capsys.readouterr().out.split("\n")[:2] == ["built out", "built out/zh"]
+    makefile = (REPO / "Makefile").read_text()
+    assert "-m tutorial.site --out site --notebooks notebooks --all-languages" in makefile
+
+
+def test_the_chinese_lessons_full_course_page_quotes_the_same_readme():
+    assert build._readme(REPO / "notebooks" / "zh") == REPO / "README.md"
+    assert build._readme(REPO / "notebooks") == REPO / "README.md"
+
+
 # -- the photo overlay without a kernel (issue 14 item 7) ------------------------------------
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "DOMAINS",
     "LANGUAGES",
     "LANGUAGE_ENV",
+    "LANGUAGE_FOLDERS",
     "N_",
     "_",
     "babel_locale",
@@ -66,6 +67,10 @@ __all__ = [
 LANGUAGES: tuple[str, ...] = ("en", "zh-Hans")
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_ENV = "CALF_TUTORIAL_LANG"
+#: Where a language's lessons and site pages live, below the English ones: its lessons in
+#: ``notebooks/<folder>`` (``scripts/make_zh_notebooks.py`` writes them) and its pages in
+#: ``site/<folder>`` (``python -m tutorial.site --all-languages``).
+LANGUAGE_FOLDERS: dict[str, str] = {"en": "", "zh-Hans": "zh"}
 #: One catalog per area of the package, so translators (and branches) do not collide.
 DOMAINS: tuple[str, ...] = ("content", "drawing", "widgets", "js")
 #: The catalogs Python's ``_()`` reads (merged: a message must read the same in each);

@@ -1,5 +1,7 @@
-"""``python -m tutorial.site [--out site] [--notebooks notebooks] [--jobs N] [--lang zh-Hans]``:
-build the site, in the language of ``--lang`` (default ``CALF_TUTORIAL_LANG``, else English)."""
+"""``python -m tutorial.site [--out site] [--notebooks notebooks] [--jobs N] [--lang zh-Hans]
+[--all-languages]``: build the site, in the language of ``--lang`` (default
+``CALF_TUTORIAL_LANG``, else English), or in every language (``site/`` in English and
+``site/zh/`` in Chinese, each page linked to its counterpart)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import sys
 from ..content import i18n
 from ..content.i18n import _, format_decimal, format_list
 from ..content.model import RoutineError
-from .build import build_site
+from .build import BuildReport, build_site, build_sites
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,15 +28,31 @@ def main(argv: list[str] | None = None) -> int:
             languages=format_list(i18n.LANGUAGES), variable=i18n.LANGUAGE_ENV
         ),
     )
+    parser.add_argument(
+        "--all-languages",
+        action="store_true",
+        help=_("build the pages in every language: {languages}, each in its own folder").format(
+            languages=format_list(i18n.LANGUAGES)
+        ),
+    )
     args = parser.parse_args(argv)
     try:
         if args.lang:
             i18n.set_language(args.lang)
         i18n.get_language()  # a bad CALF_TUTORIAL_LANG fails here, before any work
-        report = build_site(args.out, args.notebooks, jobs=args.jobs)
+        if args.all_languages:
+            reports = build_sites(args.out, args.notebooks, jobs=args.jobs)
+        else:
+            reports = [build_site(args.out, args.notebooks, jobs=args.jobs)]
     except RoutineError as err:
         print(_("site build failed: {error}").format(error=err), file=sys.stderr)
         return 1
+    for report in reports:
+        _print_report(report)
+    return 0
+
+
+def _print_report(report: BuildReport) -> None:
     print(
         _(
             "site: {pages} pages, {files} files, {megabytes} MB in {seconds} s "
@@ -48,7 +66,6 @@ def main(argv: list[str] | None = None) -> int:
             index=report.out / "index.html",
         )
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import hashlib
 import html
 import json
 import os
+import posixpath
 import re
 import shutil
 import tempfile
@@ -30,19 +31,22 @@ from typing import Any
 
 from ..content.i18n import (
     LANGUAGE_ENV,
+    LANGUAGE_FOLDERS,
+    LANGUAGES,
     N_,
     _,
     get_language,
     html_lang,
     localize_data,
     per_language,
+    using_language,
 )
 from ..content.loader import load_routine, routine_to_dict
 from ..content.model import RoutineError
 from . import export
 from .kernel import MARKER
 
-__all__ = ["BuildReport", "build_site", "lesson_info", "render_markdown"]
+__all__ = ["BuildReport", "build_site", "build_sites", "lesson_info", "render_markdown"]
 
 _HERE = Path(__file__).parent
 _STATIC = _HERE / "static"
@@ -417,8 +421,11 @@ def _page(
     safety: str,
     extra: str = "",
     home: bool = False,
+    name: str = "",
+    alternates: Mapping[str, str] | None = None,
 ) -> str:
     info = lesson_info()
+    head_links, switch = _language_links(name, alternates or {})
     script_tags = "\n".join(f'<script src="{s}"></script>' for s in scripts)
     strip = "" if home else safety
     footer = _html(
@@ -441,12 +448,12 @@ def _page(
 <link rel="stylesheet" href="assets/timer.css">
 <link rel="stylesheet" href="assets/photo.css">
 <link rel="stylesheet" href="assets/site.css">
-</head>
+{head_links}</head>
 <body>
 <a class="skip" href="#main">{skip}</a>
 <header class="site-header">
 <a class="brand" href="index.html">{html.escape(info["site_title"])}</a>
-{nav}
+{switch}{nav}
 </header>
 {strip}
 <main id="main">
@@ -460,6 +467,34 @@ def _page(
 </body>
 </html>
 """  # i18n: ignore
+
+
+def language_name(language: str) -> str:
+    """A language's name in that language, as a reader of it looks for it (English, 中文)."""
+    from ..content.i18n import babel_locale
+
+    return babel_locale(language).language_name.capitalize()
+
+
+def _language_links(name: str, alternates: Mapping[str, str]) -> tuple[str, str]:
+    """The ``<link rel="alternate">`` lines of a page and the header's link to the same page
+    in each other language (``alternates``: language -> the folder of its pages, relative to
+    this page's folder, e.g. ``{"zh-Hans": "zh/"}``)."""
+    if not name or not alternates:
+        return "", ""
+    head, links = [], []
+    for language, folder in alternates.items():
+        href = html.escape(f"{folder}{name}", quote=True)
+        lang = html.escape(language, quote=True)
+        head.append(f'<link rel="alternate" hreflang="{lang}" href="{href}">\n')  # i18n: ignore
+        links.append(
+            f'<a href="{href}" hreflang="{lang}" lang="{lang}">'
+            f"{html.escape(language_name(language))}</a>"
+        )
+    label = html.escape(_("This page in another language"), quote=True)
+    return "".join(head), (  # i18n: ignore
+        f'<nav class="languages" aria-label="{label}">{" ".join(links)}</nav>\n'
+    )
 
 
 def _nav(lessons: list[tuple[str, str]], current: str) -> str:
@@ -589,6 +624,14 @@ def _readme_section(readme: Path, heading: str) -> str:
     return found.group(1) if found else ""
 
 
+def _readme(notebooks: Path) -> Path:
+    """The course's README: beside the lessons' folder, or above it (``notebooks/zh``)."""
+    for folder in notebooks.resolve().parents[:2]:
+        if (folder / "README.md").is_file():
+            return folder / "README.md"
+    return notebooks.resolve().parent / "README.md"
+
+
 def _full_course_page(readme: Path) -> str:
     """How to run the full course: the README's own quick start (no second copy)."""
     quick = _readme_section(readme, "Quick start")  # i18n: ignore (the README's heading)
@@ -691,6 +734,7 @@ def build_site(
     notebooks: str | os.PathLike[str] = "notebooks",
     *,
     jobs: int | None = None,
+    alternates: Mapping[str, str] | None = None,
 ) -> BuildReport:
     """Build the static site into ``out`` (replaced) from the lessons in ``notebooks``.
 
@@ -702,6 +746,10 @@ def build_site(
         The folder of lesson notebooks (``NN_name.ipynb``).
     jobs
         Lessons executed at once (default: the number of CPUs).
+    alternates
+        The same site in other languages: language -> its folder relative to ``out``
+        (``{"zh-Hans": "zh/"}``); every page links to its counterpart there. See
+        :func:`build_sites`.
 
     Returns
     -------
@@ -751,6 +799,8 @@ def build_site(
                         scripts=_SCRIPTS,
                         safety=safety,
                         extra="\n".join(page.configs),
+                        name=f"{stem}.html",
+                        alternates=alternates,
                     ),
                 )
                 report.pages.append(f"{stem}.html")
@@ -764,6 +814,8 @@ def build_site(
                 scripts=_SCRIPTS,
                 safety=safety,
                 home=True,
+                name="index.html",
+                alternates=alternates,
             ),
         )
         site.text(
@@ -775,17 +827,21 @@ def build_site(
                 pager=_home_pager(),
                 scripts=_SCRIPTS,
                 safety=safety,
+                name="progress.html",
+                alternates=alternates,
             ),
         )
         site.text(
             FULL_COURSE,
             _page(
                 title=_page_title(_("The full course")),
-                body=_full_course_page(source.resolve().parent / "README.md"),
+                body=_full_course_page(_readme(source)),
                 nav=_nav(lessons, ""),
                 pager=_home_pager(),
                 scripts=_SCRIPTS,
                 safety=safety,
+                name=FULL_COURSE,
+                alternates=alternates,
             ),
         )
         report.pages[:0] = ["index.html"]
@@ -819,3 +875,42 @@ def build_site(
     report.bytes = sum(p.stat().st_size for p in files)
     report.seconds["total"] = time.perf_counter() - started
     return report
+
+
+def build_sites(
+    out: str | os.PathLike[str] = "site",
+    notebooks: str | os.PathLike[str] = "notebooks",
+    *,
+    languages: Iterable[str] = LANGUAGES,
+    jobs: int | None = None,
+) -> list[BuildReport]:
+    """The site in every language: the first language's pages in ``out`` from ``notebooks``,
+    each other language's in its folder (:data:`~tutorial.content.i18n.LANGUAGE_FOLDERS`,
+    ``zh-Hans``: ``out/zh`` from ``notebooks/zh``), every page linked to the same page in the
+    other languages.
+
+    Raises
+    ------
+    RoutineError
+        As :func:`build_site`; the languages built before stay built.
+    """
+    languages = list(languages)
+    folders = {lang: LANGUAGE_FOLDERS[lang] if i else "" for i, lang in enumerate(languages)}
+    reports = []
+    for language in languages:
+        here = folders[language]
+        alternates = {
+            other: posixpath.relpath(folders[other] or ".", here or ".").rstrip("/") + "/"
+            for other in languages
+            if other != language
+        }
+        with using_language(language):
+            reports.append(
+                build_site(
+                    Path(out) / here,
+                    Path(notebooks) / here,
+                    jobs=jobs,
+                    alternates=alternates,
+                )
+            )
+    return reports
