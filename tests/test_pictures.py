@@ -30,6 +30,7 @@ def _png(colour: int = 0) -> bytes:
 @pytest.fixture
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv(pictures.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(pictures, "_pruned", False)
     pictures.clear_memory()
     yield tmp_path / "cache"
     pictures.clear_memory()
@@ -131,6 +132,30 @@ def test_the_default_folder_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv(pictures.CACHE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert pictures.cache_dir() == tmp_path / "calf-tutorial"
+
+
+def test_folders_of_old_package_states_are_pruned_when_nothing_wrote_to_them(cache):
+    import time
+
+    now = time.time()
+    current = cache / pictures.content_hash()
+    old, recent = cache / "0123456789abcdef", cache / "fedcba9876543210"
+    other = cache / "notes"  # not a package state: never touched
+    for folder in (old, recent, other):
+        (folder / "en").mkdir(parents=True)
+        (folder / "en" / "overview-1.png").write_bytes(_png())
+    days = pictures.STALE_DAYS * 86400
+    for path in (old, old / "en", old / "en" / "overview-1.png"):
+        os.utime(path, (now - days - 3600, now - days - 3600))
+    for path in (recent, recent / "en"):
+        os.utime(path, (now - days - 3600, now - days - 3600))  # but its file is new
+    pictures.cached_png("overview", (1,), Renderer())
+    assert current.is_dir()
+    assert not old.exists()
+    assert recent.is_dir()  # another checkout in use wrote to it lately
+    assert other.is_dir()
+    assert pictures.prune(now=now + days + 7200) == [recent]  # once it too is stale
+    assert current.is_dir()  # never the folder in use
 
 
 def test_the_content_hash_names_the_package_state():

@@ -16,8 +16,11 @@ the routine overview, the timer's step pictures, the empty "planned against actu
    (:func:`tutorial.store.files.atomic_write_bytes`: concurrent kernels never see half a file).
 
 A file that is not a complete, intact PNG (every chunk's CRC is checked) is removed and drawn
-again. A cache folder that cannot be written (read-only home) only costs the drawing: the
-picture is still kept in memory. ``CALF_TUTORIAL_CACHE=off`` turns the disk cache off.
+again. When a process first writes to the disk cache, the folders of other package states
+that nothing has written to for :data:`STALE_DAYS` days are removed (:func:`prune`): an
+upgrade leaves one folder behind, not one per version forever. A cache folder that cannot be
+written (read-only home) only costs the drawing: the picture is still kept in memory.
+``CALF_TUTORIAL_CACHE=off`` turns the disk cache off.
 
 This module is plain Python: it never imports matplotlib; ``render`` does, on a miss only.
 """
@@ -47,6 +50,7 @@ __all__ = [
     "content_hash",
     "is_complete_png",
     "picture_path",
+    "prune",
 ]
 
 #: Environment variable naming the folder of the disk cache (``off``: no disk cache).
@@ -56,6 +60,11 @@ MEMORY_ENTRIES = 160
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _SUFFIXES = {".py", ".toml", ".ttf", ".otf", ".po", ".mo", ".json"}
 _memory: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+#: A cache folder of another package state is removed once nothing was written to it for
+#: this many days (another checkout in use keeps its folder: it writes when it draws).
+STALE_DAYS = 14
+_STATE_FOLDER = re.compile(r"[0-9a-f]{16}")  # a content_hash() name: nothing else is touched
+_pruned = False
 
 
 def cache_dir() -> Path | None:
@@ -167,10 +176,53 @@ def cached_png(name: str, key: object, render: Callable[[], bytes]) -> bytes:
         if path is not None:
             with contextlib.suppress(OSError):  # read-only or full disk: memory only
                 atomic_write_bytes(path, data)
+                _prune_once()
     _memory[memory_key] = data
     while len(_memory) > MEMORY_ENTRIES:
         _memory.popitem(last=False)
     return data
+
+
+def _newest_write(folder: Path) -> float:
+    newest = folder.stat().st_mtime
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            newest = max(newest, path.stat().st_mtime)
+    return newest
+
+
+def prune(now: float | None = None) -> list[Path]:
+    """Remove the cache folders of other package states not written to for
+    :data:`STALE_DAYS` days; return them. Only folders named like :func:`content_hash`
+    are looked at, so a cache folder shared with anything else loses nothing else."""
+    import shutil
+    import time
+
+    root = cache_dir()
+    if root is None or not root.is_dir():
+        return []
+    limit = (time.time() if now is None else now) - STALE_DAYS * 86400
+    removed = []
+    for folder in root.iterdir():
+        if (
+            folder.name == content_hash()
+            or not _STATE_FOLDER.fullmatch(folder.name)
+            or folder.is_symlink()
+            or not folder.is_dir()
+        ):
+            continue
+        with contextlib.suppress(OSError):
+            if _newest_write(folder) < limit:
+                shutil.rmtree(folder)
+                removed.append(folder)
+    return removed
+
+
+def _prune_once() -> None:
+    global _pruned
+    if not _pruned:
+        _pruned = True
+        prune()
 
 
 def clear_memory() -> None:
