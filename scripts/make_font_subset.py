@@ -1,18 +1,21 @@
-"""Regenerate tutorial/fonts/TutorialCJKSubset-Regular.ttf, the bundled hanzi font.
+"""Regenerate tutorial/fonts/TutorialCJKSubset-{Regular,Bold}.ttf, the bundled hanzi fonts.
 
-Source: Noto Sans CJK SC Regular (SIL Open Font License 1.1, (c) Adobe), as shipped in the
-Debian/Ubuntu package ``fonts-noto-cjk`` (``NotoSansCJK-Regular.ttc``) or downloaded from
-https://github.com/notofonts/noto-cjk. The subset keeps every CJK character the course
-shows: those in ``tutorial/data/*.toml`` (the Chinese names and the data's zh-Hans
-translations), in the Chinese message catalogs ``tutorial/locale/zh_Hans/LC_MESSAGES/*.po``
-and in the lessons (``notebooks/**/*.ipynb``, the Chinese lessons included), plus a small
-margin of words a lesson may need. It is converted from CFF to TrueType outlines (so that
-matplotlib can embed it in PDF as well as PNG) and renamed, as the OFL asks of modified
-versions. The license text is tutorial/fonts/OFL.txt.
+Source: Noto Sans CJK SC Regular and Bold (SIL Open Font License 1.1, (c) Adobe), as shipped
+in the Debian/Ubuntu package ``fonts-noto-cjk`` (``NotoSansCJK-Regular.ttc`` and
+``NotoSansCJK-Bold.ttc``) or downloaded from https://github.com/notofonts/noto-cjk. The bold
+face is for matplotlib, which cannot embolden a font (titles, headings of the handout); the
+browser pages use the regular face and embolden it themselves.
+
+The subsets keep every CJK character the course shows: those in ``tutorial/data/*.toml``
+(the Chinese names and the data's zh-Hans translations), in the Chinese message catalogs
+``tutorial/locale/zh_Hans/LC_MESSAGES/*.po`` and in the lessons (``notebooks/**/*.ipynb``,
+the Chinese lessons included), plus a small margin of words a lesson may need. They are
+converted from CFF to TrueType outlines (so that matplotlib can embed them in PDF as well as
+PNG) and renamed, as the OFL asks of modified versions. The license text is tutorial/fonts/OFL.txt.
 
 Usage::
 
-    python scripts/make_font_subset.py [PATH-TO-NotoSansCJK-Regular.ttc-or-.otf]
+    python scripts/make_font_subset.py [PATH-TO-NotoSansCJK-Regular.ttc [PATH-TO-...-Bold.ttc]]
 
 Run it again whenever new hanzi appear in the data, the catalogs or the lessons (after
 writing or changing a translation): tests/test_font.py fails, naming the characters,
@@ -34,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tutorial" / "data"
 CATALOGS = ROOT / "tutorial" / "locale" / "zh_Hans" / "LC_MESSAGES"
 LESSONS = ROOT / "notebooks"
-OUT = ROOT / "tutorial" / "fonts" / "TutorialCJKSubset-Regular.ttf"
+FONTS = ROOT / "tutorial" / "fonts"
+STYLES = ("Regular", "Bold")
 FAMILY = "Tutorial CJK Subset"
 CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -143,15 +147,15 @@ def cff_to_glyf(font: TTFont) -> None:
     font.recalcBBoxes = True
 
 
-def rename(font: TTFont) -> None:
+def rename(font: TTFont, style: str) -> None:
     names = font["name"]
-    full = f"{FAMILY} Regular"
-    postscript = FAMILY.replace(" ", "") + "-Regular"
+    full = f"{FAMILY} {style}"
+    postscript = FAMILY.replace(" ", "") + f"-{style}"
     for record in list(names.names):
         if record.nameID in (1, 16):
             record.string = FAMILY
         elif record.nameID in (2, 17):
-            record.string = "Regular"
+            record.string = style
         elif record.nameID in (3, 4):
             record.string = full
         elif record.nameID == 6:
@@ -159,11 +163,8 @@ def rename(font: TTFont) -> None:
     names.names = [r for r in names.names if r.nameID not in (21, 22)]
 
 
-def main(argv: list[str]) -> int:
-    source = argv[1] if len(argv) > 1 else next((p for p in CANDIDATES if Path(p).exists()), "")
-    if not source:
-        raise SystemExit("NotoSansCJK-Regular.ttc not found; pass its path (fonts-noto-cjk)")
-    chars = course_characters() | {" "}
+def make_subset(source: str, style: str, chars: set[str]) -> Path:
+    """Write ``TutorialCJKSubset-<style>.ttf`` holding ``chars`` from ``source``."""
     font = load_source(source)
     options = subset.Options()
     # Horizontal Simplified Chinese only: the other features (vertical forms, the Japanese,
@@ -177,11 +178,30 @@ def main(argv: list[str]) -> int:
     subsetter.populate(unicodes=sorted(ord(c) for c in chars))
     subsetter.subset(font)
     cff_to_glyf(font)
-    rename(font)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
+    rename(font, style)
+    out = FONTS / f"TutorialCJKSubset-{style}.ttf"
+    out.parent.mkdir(parents=True, exist_ok=True)
     font.recalcTimestamp = False  # keep the source date: reruns give identical bytes
-    font.save(OUT)
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(chars)} characters, {OUT.stat().st_size} bytes")
+    font.save(out)
+    return out
+
+
+def _source(argv: list[str], style: str) -> str:
+    index = STYLES.index(style) + 1
+    if len(argv) > index:
+        return argv[index]
+    candidates = [c.replace("-Regular.", f"-{style}.") for c in CANDIDATES]
+    found = next((p for p in candidates if Path(p).exists()), "")
+    if not found:
+        raise SystemExit(f"NotoSansCJK-{style}.ttc not found; pass its path (fonts-noto-cjk)")
+    return found
+
+
+def main(argv: list[str]) -> int:
+    chars = course_characters() | {" "}
+    for style in STYLES:
+        out = make_subset(_source(argv, style), style, chars)
+        print(f"wrote {out.relative_to(ROOT)}: {len(chars)} characters, {out.stat().st_size} bytes")
     return 0
 
 

@@ -269,8 +269,10 @@ def test_hanzi_render_without_missing_glyph_warnings():
 
 def test_every_hanzi_in_the_data_is_in_the_bundled_font():
     font_dir = resources.files("tutorial").joinpath("fonts")
-    (font_file,) = [f for f in font_dir.iterdir() if f.name.endswith(".ttf")]
-    cmap = TTFont(str(font_file)).getBestCmap()
+    font_files = sorted(f.name for f in font_dir.iterdir() if f.name.endswith(".ttf"))
+    assert font_files == ["TutorialCJKSubset-Bold.ttf", "TutorialCJKSubset-Regular.ttf"]
+    cmaps = [set(TTFont(str(font_dir.joinpath(name))).getBestCmap()) for name in font_files]
+    cmap = set.intersection(*cmaps)  # every hanzi in both faces
     data_dir = resources.files("tutorial").joinpath("data")
     chars = {
         c

@@ -16,6 +16,7 @@ from tutorial.content.loader import read_data_toml
 ROOT = Path(__file__).resolve().parent.parent
 FONTS = resources.files("tutorial").joinpath("fonts")
 FONT = FONTS.joinpath("TutorialCJKSubset-Regular.ttf")
+BOLD = FONTS.joinpath("TutorialCJKSubset-Bold.ttf")
 CATALOGS = resources.files("tutorial").joinpath("locale", "zh_Hans", "LC_MESSAGES")
 DATA = resources.files("tutorial").joinpath("data")
 
@@ -85,6 +86,39 @@ def test_the_bundled_font_is_a_small_renamed_truetype_subset():
     licence = FONTS.joinpath("OFL.txt").read_text(encoding="utf-8")
     assert "SIL OPEN FONT LICENSE Version 1.1" in licence
     assert "Reserved Font Name" in licence or "Noto" in licence
+
+
+def test_the_bold_subset_holds_the_same_characters_under_the_same_family():
+    regular, bold = TTFont(str(FONT)), TTFont(str(BOLD))
+    assert bold["name"].getDebugName(1) == "Tutorial CJK Subset"
+    assert bold["name"].getDebugName(2) == "Bold"
+    assert bold["OS/2"].usWeightClass == 700
+    assert "glyf" in bold
+    assert set(bold.getBestCmap()) == set(regular.getBestCmap())
+    assert BOLD.stat().st_size < 1_200_000
+
+
+def test_bold_hanzi_are_drawn_bold():
+    """Titles and headings with hanzi use the bold face: more ink than the regular one."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from tutorial.drawing.legs import register_fonts
+
+    family = register_fonts()
+    assert font_manager.findfont(
+        font_manager.FontProperties(family=family[1:], weight="bold")
+    ).endswith("TutorialCJKSubset-Bold.ttf")
+
+    def ink(weight: str) -> float:
+        fig = Figure(figsize=(4, 1), dpi=100)
+        fig.text(0.05, 0.3, "小腿抽筋的急救", fontsize=28, fontfamily=family, fontweight=weight)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return float((255 - np.asarray(canvas.buffer_rgba())[..., 0]).sum())
+
+    assert ink("bold") > 1.2 * ink("normal")
 
 
 def test_every_character_of_the_chinese_course_has_a_glyph():

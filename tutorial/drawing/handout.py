@@ -276,7 +276,7 @@ class _Writer:
                 fontsize=size,
                 color=color,
                 fontweight="bold" if bold else "normal",
-                # The CJK family only where hanzi are: it has no bold face to fall back on.
+                # The CJK family only where hanzi are: Latin lines keep DejaVu's own glyphs.
                 fontfamily=self.family if any(map(_is_cjk, line)) else None,
                 parse_math=False,
                 va="baseline",

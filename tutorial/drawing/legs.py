@@ -63,7 +63,9 @@ __all__ = [
     "step_png",
 ]
 
-_FONT_FILE = "TutorialCJKSubset-Regular.ttf"
+#: The bundled hanzi subsets: regular, and bold for titles and headings (matplotlib cannot
+#: embolden a font; ``scripts/make_font_subset.py`` writes both).
+_FONT_FILES = ("TutorialCJKSubset-Regular.ttf", "TutorialCJKSubset-Bold.ttf")
 _CJK_FAMILY = "Tutorial CJK Subset"  # i18n: ignore (a font name)
 _FAMILY = ["DejaVu Sans", _CJK_FAMILY]  # i18n: ignore
 _fonts_registered = False
@@ -136,17 +138,12 @@ def register_fonts() -> list[str]:
     """
     global _fonts_registered
     if not _fonts_registered:
-        import dataclasses
-
         from matplotlib import font_manager
 
-        font = str(resources.files("tutorial").joinpath("fonts", _FONT_FILE))
-        manager = font_manager.fontManager
-        manager.addfont(font)
-        # The subset has one weight. Bold text with hanzi (headings) uses it as it is; saying
-        # so here keeps matplotlib from warning, on every such heading, that no bold exists.
-        regular = [e for e in manager.ttflist if e.fname == font and e.name == _CJK_FAMILY]
-        manager.ttflist.extend(dataclasses.replace(e, weight=700) for e in regular)
+        for name in _FONT_FILES:
+            font_manager.fontManager.addfont(
+                str(resources.files("tutorial").joinpath("fonts", name))
+            )
         _fonts_registered = True
     return list(_FAMILY)
 
