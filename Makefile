@@ -57,7 +57,11 @@ browser: $(STAMP)
 	$(PY) scripts/ensure_browser.py
 	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
-test: lint unit notebooks browser
+# After the lint, the browser tests run in the foreground and the unit tests and lessons beside
+# them at the lowest CPU priority, in the CPU the browser tests leave idle (scripts/run_tests.py).
+# `make unit notebooks browser` runs the same one after the other.
+test: lint
+	$(PY) scripts/run_tests.py $(MAKE)
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -48,14 +49,17 @@ def _free_port() -> int:
 SERVER_START_SECONDS = 180
 
 
-def _wait_http(url: str, ok: Callable[[int], bool], proc: subprocess.Popen, log: Path) -> None:
+def _wait_http(
+    url: str, ok: Callable[[int], bool], proc: subprocess.Popen, log: Path, method: str = "GET"
+) -> None:
     deadline = time.monotonic() + SERVER_START_SECONDS
+    request = urllib.request.Request(url, method=method)
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()[-3000:]}")
         try:
-            # generous: Voila runs the notebook for each request, slowly on a loaded machine
-            with urllib.request.urlopen(url, timeout=30) as response:
+            # generous: a server that has just started answers slowly on a loaded machine
+            with urllib.request.urlopen(request, timeout=30) as response:
                 if ok(response.status):
                     return
         except urllib.error.HTTPError as exc:
@@ -190,8 +194,9 @@ def voila_server(
             )
         _SERVERS.append(proc)
         url = f"http://127.0.0.1:{port}/"
-        # Voila answers /api/status with a redirect; probe the page itself.
-        _wait_http(url, lambda code: code == 200, proc, log)
+        # Up once the page's handler answers. HEAD, which it refuses (405): a GET would start
+        # a kernel and run the whole notebook for nobody (/api/status only redirects).
+        _wait_http(url, lambda code: code in (200, 405), proc, log, method="HEAD")
         return url
 
     return start
@@ -487,6 +492,10 @@ def lab_page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
 
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
+    # JupyterLab's kernel prompt may cover the page before any click (see _KERNEL_PROMPT)
+    page.add_locator_handler(
+        page.locator(".jp-Dialog").filter(has_text=_KERNEL_PROMPT), _accept_kernel_prompt_in
+    )
     yield page
     artifacts = os.environ.get("TEST_ARTIFACTS")
     if artifacts and getattr(request.node, "rep_call_failed", False):
@@ -518,20 +527,43 @@ def console_errors() -> Callable[[object], list[str]]:
     return errors
 
 
+#: JupyterLab's "Select Kernel" prompt. On a busy machine it sometimes asks, although the
+#: notebook names its kernel (the kernel specs arrive after the notebook opens); a person
+#: presses Select and goes on.
+_KERNEL_PROMPT = re.compile("select kernel", re.IGNORECASE)
+
+
+def _accept_kernel_prompt(page) -> None:
+    page.locator(".jp-Dialog").filter(has_text=_KERNEL_PROMPT).locator(".jp-mod-accept").click()
+
+
+def _accept_kernel_prompt_in(dialog) -> None:
+    dialog.locator(".jp-mod-accept").click()
+
+
 def wait_kernel_idle(page, timeout: float = 60_000) -> None:
-    """Wait until the visible notebook's kernel is connected and idle."""
-    page.wait_for_function(
-        """() => {
-            const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-            if (!panel) return false;
-            const busy = panel.querySelector('.jp-Notebook-ExecutionIndicator');
-            const status = busy ? busy.getAttribute('data-status') : null;
-            const running = [...panel.querySelectorAll('.jp-InputArea-prompt')]
-                .some(p => p.textContent.includes('[*]'));
-            return status === 'idle' && !running;
-        }""",
-        timeout=timeout,
-    )
+    """Wait until the visible notebook's kernel is connected and idle (accepting the kernel
+    JupyterLab offers if it asks which one to start)."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        state = page.wait_for_function(
+            """() => {
+                const asked = [...document.querySelectorAll('.jp-Dialog')]
+                    .some(d => /select kernel/i.test(d.textContent));
+                if (asked) return 'asked';
+                const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+                if (!panel) return false;
+                const busy = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+                const status = busy ? busy.getAttribute('data-status') : null;
+                const running = [...panel.querySelectorAll('.jp-InputArea-prompt')]
+                    .some(p => p.textContent.includes('[*]'));
+                return status === 'idle' && !running ? 'idle' : false;
+            }""",
+            timeout=max(1_000, (deadline - time.monotonic()) * 1000),
+        ).json_value()
+        if state == "idle":
+            return
+        _accept_kernel_prompt(page)
 
 
 @pytest.fixture
