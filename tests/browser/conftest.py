@@ -120,9 +120,19 @@ def server_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     Every server started in the session is stopped when this fixture ends (after all the
     servers' fixtures), all at once: a Jupyter or Voila server can take seconds to stop.
     """
-    yield tmp_path_factory.mktemp("jupyter-home")
+    home = tmp_path_factory.mktemp("jupyter-home")
+    _SERVER_LOGS.append(home)
+    yield home
     _stop(*_SERVERS)
     _SERVERS.clear()
+    _SERVER_LOGS.remove(home)
+
+
+#: Where the session's servers log (``server_home``): a failing test's report shows what
+#: they logged while it ran.
+_SERVER_LOGS: list[Path] = []
+#: Lines of each server log shown with a failing browser test.
+LOG_LINES = 40
 
 
 #: Server processes of the session, stopped together at its end (``server_home``).
@@ -510,6 +520,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if report.when == "call":
         item.rep_call_failed = report.failed
+    if report.failed and "/browser/" in str(item.path).replace(os.sep, "/"):
+        # the servers' side of the failure: the end of every log written during the test
+        for home in _SERVER_LOGS:
+            for log in sorted(home.glob("*.log")):
+                if log.stat().st_mtime >= call.start:
+                    tail = log.read_text(errors="replace").splitlines()[-LOG_LINES:]
+                    report.sections.append((f"server log {log.name}", "\n".join(tail)))
     return report
 
 
