@@ -54,8 +54,13 @@ baseline of the same run), and ``present``/``before`` against ``plain``.
 Goal (issue 13): 20 visitors all see their widgets within 15 s on 2 cores, at most 80 MB
 per visitor.
 
+With ``--spread S`` a round's visitors arrive evenly over S seconds instead of all at once
+(a room where people open the link one after another); each visitor's time still runs
+from their own request.
+
     python bench/voila_visitors.py [--visitors 1 5 10 20] [--runs 3] [--before REV]
-        [--servers plain present] [--modes protocol chromium] [--lesson 04_guided_routine.ipynb]
+        [--servers plain present] [--modes protocol chromium] [--spread 0]
+        [--lesson 04_guided_routine.ipynb]
 """
 
 from __future__ import annotations
@@ -76,8 +81,9 @@ import urllib.request
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from common import CHROMIUM_ARGS, ROOT, chromium_path, free_port
 
@@ -141,15 +147,20 @@ class Server:
                 time.sleep(0.3)
         raise RuntimeError(f"{kind} server did not start:\n{self.log.read_text()[-2000:]}")
 
-    def wait_quiet(self, expected: int, timeout: float = 600) -> None:
-        """Wait until the server has exactly ``expected`` kernels and they are idle."""
+    def wait_quiet(self, expected: int, timeout: float = 900, steady: float = 3) -> None:
+        """Wait until the server has exactly ``expected`` kernels (its pre-heated pool) and
+        they have been idle for ``steady`` seconds (refills start one by one)."""
         deadline = time.monotonic() + timeout
+        since = None
         while time.monotonic() < deadline:
             kids = children(self.process.pid)
-            busy = sum(_cpu_busy(pid) for pid in kids)
-            if len(kids) == expected and not busy:
-                return
-            time.sleep(1)
+            if len(kids) == expected and not _any_busy(kids):
+                since = since or time.monotonic()
+                if time.monotonic() - since >= steady:
+                    return
+            else:
+                since = None
+            time.sleep(0.5)
         print(f"  ({self.kind}: still {len(children(self.process.pid))} kernels)")
 
     def cpu_seconds(self) -> float:
@@ -188,13 +199,14 @@ def _tree_cpu(pid: int, exclude: int | None = None) -> float:
     return total
 
 
-def _cpu_busy(pid: int) -> bool:
+def _any_busy(pids: list[int]) -> bool:
+    """Whether any of the processes used CPU in the next 0.3 s."""
     try:
-        first = _cpu_ticks(pid)
-        time.sleep(0.2)
-        return _cpu_ticks(pid) - first > 2
+        first = [_cpu_ticks(pid) for pid in pids]
+        time.sleep(0.3)
+        return any(_cpu_ticks(pid) - t > 2 for pid, t in zip(pids, first, strict=True))
     except OSError:
-        return False
+        return True
 
 
 def _cpu_ticks(pid: int) -> int:
@@ -214,6 +226,8 @@ class Recording:
     render_wall: float = float("nan")  # page HTML received -> widgets drawn, seconds
     render_cpu: float = float("nan")  # Chromium CPU seconds for the whole page
     page_wall: float = float("nan")  # request -> widgets drawn, seconds
+    models: int = 0  # widget models of the page (from the first protocol visit)
+    state_bytes: int = 0  # their binary buffers in ``update_states``
 
 
 def _ws_decode(frame: bytes) -> dict | None:
@@ -365,7 +379,10 @@ async def protocol_visit(url: str, recording: Recording, timeout: float = 300) -
     kernel = None
     try:
         page = await http.fetch(url, request_timeout=timeout)
-        cookie = page.headers.get("Set-Cookie", "").split(";")[0]
+        jar: SimpleCookie = SimpleCookie()
+        for header in page.headers.get_list("Set-Cookie"):
+            jar.load(header)
+        cookies = {name: morsel.value for name, morsel in jar.items()}
         body = page.body.decode()
         kernel_id = json.loads(body.split('"kernelId":', 1)[1].split(",", 1)[0])
         await asyncio.gather(
@@ -397,6 +414,7 @@ async def protocol_visit(url: str, recording: Recording, timeout: float = 300) -
             and m["content"]["data"].get("method") == "update_states"
         )
         state_bytes = sum(len(b) for m in replies for b in m["buffers"])
+        state_bytes += sum(len(json.dumps(m["content"])) for m in replies)
         await kernel.request("comm_close", {"comm_id": control, "data": {}})
         ids = {key: model_id for model_id, key in _model_keys(states).items()}
         for key, data in recording.comm_messages:
@@ -411,42 +429,49 @@ async def protocol_visit(url: str, recording: Recording, timeout: float = 300) -
         "models": len(states),
         "state_bytes": state_bytes,
         "kernel_id": kernel_id,
-        "cookie": cookie,
+        "cookies": cookies,
         "http": http,
         "origin": origin,
     }
 
 
-async def protocol_close(visit: dict) -> None:
-    """The page closes: Voila's front end sends a beacon to release the kernel."""
+async def protocol_close(visit: dict) -> int:
+    """The page closes: Voila's front end sends a beacon to release the kernel (the
+    ``_xsrf`` cookie's value as a form field). Returns the HTTP status."""
     from tornado.httpclient import HTTPRequest
 
-    xsrf = visit["cookie"].partition("=")[2]
+    xsrf = visit["cookies"].get("_xsrf", "")
+    cookie = "; ".join(f"{name}={value}" for name, value in visit["cookies"].items())
     request = HTTPRequest(
         f"{visit['origin']}/voila/api/shutdown/{visit['kernel_id']}",
         method="POST",
-        headers={"Cookie": visit["cookie"], "Content-Type": "application/x-www-form-urlencoded"},
-        body=f"_xsrf={xsrf}",
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        body=urlencode({"_xsrf": xsrf}),
     )
-    with contextlib.suppress(Exception):
-        await visit["http"].fetch(request, raise_error=False)
-    visit["http"].close()
+    try:
+        response = await visit["http"].fetch(request, raise_error=False)
+        return response.code
+    finally:
+        visit["http"].close()
 
 
 # -- rounds -------------------------------------------------------------------------------
 
 
-async def chromium_visits(browser, url: str, count: int, timeout: float = 300):
+async def chromium_visits(browser, url: str, count: int, spread: float, timeout: float = 300):
     contexts = [await browser.new_context() for _ in range(count)]
     pages = [await context.new_page() for context in contexts]
 
-    async def one(page) -> float:
+    async def one(index: int, page) -> float:
+        await asyncio.sleep(_arrival(index, count, spread))
         start = time.perf_counter()
         await page.goto(url, timeout=timeout * 1000)
         await page.locator(WIDGET).first.wait_for(timeout=timeout * 1000)
         return time.perf_counter() - start
 
-    times = await asyncio.gather(*(one(page) for page in pages), return_exceptions=True)
+    times = await asyncio.gather(
+        *(one(i, page) for i, page in enumerate(pages)), return_exceptions=True
+    )
 
     async def close() -> None:
         for page in pages:  # as a visitor closing the tab: the kernel is released at once
@@ -458,16 +483,30 @@ async def chromium_visits(browser, url: str, count: int, timeout: float = 300):
     return times, close
 
 
-async def protocol_visits(url: str, count: int, recording: Recording):
-    visits = await asyncio.gather(
-        *(protocol_visit(url, recording) for _ in range(count)), return_exceptions=True
-    )
+def _arrival(index: int, count: int, spread: float) -> float:
+    """When visitor ``index`` of ``count`` arrives: evenly over ``spread`` seconds."""
+    return spread * index / max(count - 1, 1)
+
+
+async def protocol_visits(url: str, count: int, spread: float, recording: Recording):
+    async def one(index: int) -> dict:
+        await asyncio.sleep(_arrival(index, count, spread))
+        return await protocol_visit(url, recording)
+
+    visits = await asyncio.gather(*(one(i) for i in range(count)), return_exceptions=True)
     times = [v if isinstance(v, BaseException) else v["time"] for v in visits]
+    done = [v for v in visits if not isinstance(v, BaseException)]
+    if done and not recording.models:
+        recording.models = done[0]["models"]
+        recording.state_bytes = done[0]["state_bytes"]
 
     async def close() -> None:
-        await asyncio.gather(
+        codes = await asyncio.gather(
             *(protocol_close(v) for v in visits if not isinstance(v, BaseException))
         )
+        refused = [code for code in codes if code >= 400]
+        if refused:
+            print(f"  {len(refused)} kernels not released (HTTP {sorted(set(refused))})")
 
     for visit in visits:
         if isinstance(visit, BaseException):
@@ -475,15 +514,17 @@ async def protocol_visits(url: str, count: int, recording: Recording):
     return times, close
 
 
-async def _round(mode: str, browser, server, url: str, count: int, pool: int, recording) -> dict:
+async def _round(
+    mode: str, browser, server, url: str, count: int, pool: int, recording, spread: float
+) -> dict:
     """``count`` visitors at once; time, CPU and memory of that round."""
     server.wait_quiet(pool)
     load = os.getloadavg()[0]
     cpu_server, cpu_client = server.cpu_seconds(), _tree_cpu(os.getpid(), server.process.pid)
     if mode == "chromium":
-        times, close = await chromium_visits(browser, url, count)
+        times, close = await chromium_visits(browser, url, count, spread)
     else:
-        times, close = await protocol_visits(url, count, recording)
+        times, close = await protocol_visits(url, count, spread, recording)
     cpu_server = server.cpu_seconds() - cpu_server
     cpu_client = _tree_cpu(os.getpid(), server.process.pid) - cpu_client
     kernels = children(server.process.pid)
@@ -525,53 +566,50 @@ async def run(args) -> None:
             executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
         )
         for kind in kinds:
-            source = sources[kind]
-            root = home / f"notebooks-{kind}"
-            shutil.copytree(source / "notebooks", root, ignore=shutil.ignore_patterns(".*"))
-            url_path = f"voila/render/{args.lesson}"
-            pool = _pool_size(kind, source)
-            server = None
-            try:
-                for mode in args.modes:
-                    for count in args.visitors:
-                        rounds = []
-                        for _ in range(args.runs):
-                            # plain Voila never releases its kernels: a fresh server each round
-                            if server is None or kind == "plain":
-                                if server is not None:
-                                    server.stop()
-                                server = Server(kind, root, home, source)
-                            if kind not in renders:
-                                server.wait_quiet(pool)
-                                renders[kind] = await record_page(
-                                    browser, server.url + url_path, server.process.pid
-                                )
-                                _print_render(kind, renders[kind])
-                                if kind == "plain":
-                                    server.stop()
-                                    server = Server(kind, root, home, source)
-                            rounds.append(
-                                await _round(
-                                    mode,
-                                    browser,
-                                    server,
-                                    server.url + url_path,
-                                    count,
-                                    pool,
-                                    renders[kind],
-                                )
-                            )
-                        row = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
-                        row["failed"] = sum(r["failed"] for r in rounds)
-                        base = results.get((kind, mode, args.visitors[0]), row)
-                        results[kind, mode, count] = row
-                        _print_row(kind, mode, count, row, args.runs, base)
-            finally:
-                if server is not None:
-                    server.stop()
+            await _rounds_on(kind, sources[kind], home, browser, args, results, renders)
         await browser.close()
     shutil.rmtree(home, ignore_errors=True)
     _print_summary(args, kinds, results, renders)
+
+
+async def _rounds_on(kind, source, home, browser, args, results, renders) -> None:
+    """Every mode and number of visitors on one server; rows printed as they come."""
+    root = home / f"notebooks-{kind}"
+    shutil.copytree(source / "notebooks", root, ignore=shutil.ignore_patterns(".*"))
+    url_path = f"voila/render/{args.lesson}"
+    pool = _pool_size(kind, source)
+    server = None
+
+    def fresh() -> Server:
+        if server is not None:
+            server.stop()
+        return Server(kind, root, home, source)
+
+    try:
+        server = fresh()
+        server.wait_quiet(pool)
+        renders[kind] = await record_page(browser, server.url + url_path, server.process.pid)
+        _print_render(kind, renders[kind])
+        for mode in args.modes:
+            for count in args.visitors:
+                rounds = []
+                for _ in range(args.runs):
+                    if kind == "plain":  # plain Voila never releases kernels: a fresh server
+                        server = fresh()
+                    url = server.url + url_path
+                    rounds.append(
+                        await _round(
+                            mode, browser, server, url, count, pool, renders[kind], args.spread
+                        )
+                    )
+                row = {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
+                row["failed"] = sum(r["failed"] for r in rounds)
+                base = results.get((kind, mode, args.visitors[0]), row)
+                results[kind, mode, count] = row
+                _print_row(kind, mode, count, row, args.runs, base)
+    finally:
+        if server is not None:
+            server.stop()
 
 
 def _print_render(kind: str, rec: Recording) -> None:
@@ -625,7 +663,8 @@ def _print_summary(args, kinds: list[str], results: dict, renders: dict) -> None
                 f"\n{kind}: the server delivers {most} visitors' widgets within "
                 f"{row['max']:.1f} s (protocol, PSS {row['pss']:.0f} MB per kernel); each "
                 f"visitor's device then needs {rec.render_wall:.1f} s to draw them "
-                f"({rec.render_cpu:.1f} CPU s of Chromium)"
+                f"({rec.render_cpu:.1f} CPU s of Chromium); a page has {rec.models} widget "
+                f"models, {rec.state_bytes / 1e3:.0f} kB of widget state"
             )
 
 
@@ -656,6 +695,12 @@ def main() -> None:
         "--modes", nargs="+", default=["protocol", "chromium"], choices=["protocol", "chromium"]
     )
     parser.add_argument("--runs", type=int, default=3, help="rounds per number of visitors")
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=0,
+        help="seconds over which a round's visitors arrive, evenly (default 0: all at once)",
+    )
     parser.add_argument("--before", help="git revision whose `make present` to measure too")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
