@@ -92,10 +92,13 @@ WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 
 
 def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found.extend(int(p) for p in (task / "children").read_text().split())
-    return found
+    """The direct children of a process (the server's kernels)."""
+    import psutil
+
+    try:
+        return [child.pid for child in psutil.Process(pid).children()]
+    except psutil.NoSuchProcess:
+        return []
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
@@ -528,7 +531,10 @@ async def _round(
     cpu_server = server.cpu_seconds() - cpu_server
     cpu_client = _tree_cpu(os.getpid(), server.process.pid) - cpu_client
     kernels = children(server.process.pid)
-    memory = [memory_mb(pid) for pid in kernels]
+    memory = []
+    for pid in kernels:
+        with contextlib.suppress(OSError):  # a kernel that ended meanwhile
+            memory.append(memory_mb(pid))
     await close()
     ok = [t for t in times if not isinstance(t, BaseException)]
     return {
