@@ -377,24 +377,26 @@ async def protocol_visit(url: str, recording: Recording, timeout: float = 300) -
 
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
     # a browser opens at most 6 connections to one server
-    http = AsyncHTTPClient(force_instance=True, max_clients=6)
+    # (timeouts also for the time a request waits for one of those)
+    limits = {"connect_timeout": timeout, "request_timeout": timeout}
+    http = AsyncHTTPClient(force_instance=True, max_clients=6, defaults=limits)
     start = time.perf_counter()
     kernel = None
     try:
-        page = await http.fetch(url, request_timeout=timeout)
+        page = await http.fetch(url)
         jar: SimpleCookie = SimpleCookie()
         for header in page.headers.get_list("Set-Cookie"):
             jar.load(header)
         cookies = {name: morsel.value for name, morsel in jar.items()}
         body = page.body.decode()
         kernel_id = json.loads(body.split('"kernelId":', 1)[1].split(",", 1)[0])
-        await asyncio.gather(
-            *(
-                http.fetch(origin + path, request_timeout=timeout, raise_error=False)
-                for path in recording.assets
-            )
+        assets = await asyncio.gather(
+            *(http.fetch(origin + path, raise_error=False) for path in recording.assets)
         )
-        await http.fetch(f"{origin}/api/kernels/{kernel_id}", request_timeout=timeout)
+        failed = sorted({r.code for r in assets if r.code >= 400})
+        if failed:
+            raise RuntimeError(f"assets answered HTTP {failed}")
+        await http.fetch(f"{origin}/api/kernels/{kernel_id}")
         session = str(uuid.uuid4())
         ws_url = origin.replace("http", "ws", 1) + f"/api/kernels/{kernel_id}/channels"
         ws = await websocket_connect(
