@@ -270,7 +270,10 @@ async def record_page(browser, url: str, server_pid: int) -> Recording:
     frames: list[tuple[str, bytes]] = []
     context = await browser.new_context()
     page = await context.new_page()
-    page.on("request", lambda r: requests.append(r.url) if r.method == "GET" else None)
+    page.on(  # what the page fetched and got (not the CDN an offline page cannot reach)
+        "response",
+        lambda r: requests.append(r.url) if r.request.method == "GET" and r.ok else None,
+    )
 
     def on_ws(ws) -> None:
         ws.on("framesent", lambda f: frames.append(("sent", f)))
@@ -292,8 +295,8 @@ async def record_page(browser, url: str, server_pid: int) -> Recording:
     recording.render_cpu = _tree_cpu(os.getpid(), server_pid) - cpu
     await page.close(run_before_unload=True)
     await context.close()
-    for address in requests[1:]:
-        if address.startswith(origin) and "/api/kernels/" not in address:
+    for address in requests:
+        if address.startswith(origin) and address != url and "/api/kernels/" not in address:
             recording.assets.append(address[len(origin) :])
     states: dict = {}
     for direction, frame in frames:
