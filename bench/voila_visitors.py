@@ -701,7 +701,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visitors", type=int, nargs="+", default=[1, 5, 10, 20])
     parser.add_argument("--lesson", default="04_guided_routine.ipynb")
-    parser.add_argument("--servers", nargs="+", default=["plain", "present"])
+    parser.add_argument("--servers", nargs="*", default=["plain", "present"])
     parser.add_argument(
         "--modes", nargs="+", default=["protocol", "chromium"], choices=["protocol", "chromium"]
     )
