@@ -272,6 +272,31 @@ def test_refills_wait_until_the_room_is_quiet_and_start_one_at_a_time(tmp_path, 
     assert not manager.refill_may_start()
 
 
+def test_refills_wait_for_visitors_pages_that_have_not_connected_yet(tmp_path):
+    """A page on a slow device connects to its kernel long after it was asked for: until
+    it connects (or ``loading_limit`` passes) refills wait, however quiet the room is."""
+    now = [1000.0]
+    manager = VisitorKernelManager(visitor_root=str(tmp_path), root_dir=str(tmp_path))
+    manager._now = lambda: now[0]
+    assert manager.loading_limit == 120.0  # the documented default
+    manager._kernel_connections.update({"k-slow": 0, "k-fast": 0})
+    manager.visitor_arrived()
+    manager.handed_out("k-slow")
+    manager.handed_out("k-fast")
+    manager._kernel_connections["k-fast"] = 1  # this page has connected
+    now[0] += manager.refill_quiet + 1
+    assert manager.pages_loading() == 1
+    assert not manager.refill_may_start()  # quiet, but a page is still loading
+    manager._kernel_connections["k-slow"] = 1
+    assert manager.pages_loading() == 0
+    assert manager.refill_may_start()
+    manager.handed_out("k-gone")  # a page that never connects (closed tab, crashed phone)
+    manager._kernel_connections["k-gone"] = 0
+    assert not manager.refill_may_start()
+    now[0] += manager.loading_limit
+    assert manager.refill_may_start()
+
+
 def test_a_pool_kernel_waits_for_its_turn_and_is_ready_once_its_notebook_has_run(
     tmp_path, monkeypatch
 ):

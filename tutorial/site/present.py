@@ -77,9 +77,10 @@ class VisitorKernelManager(AsyncMappingKernelManager):
 
     Pre-heated kernels are started in turns (:meth:`_wait_refill_turn`): before the first
     visitor, as many at once as the machine has cores; once visitors come, one at a time,
-    and only after :attr:`refill_quiet` seconds without a new visitor. So a room that
-    arrives together is served by the kernels already waiting, and refilling the pool never
-    takes the CPU from the visitors who are still loading their pages.
+    and only after :attr:`refill_quiet` seconds without a new visitor and once every
+    visitor's page has connected to its kernel. So a room that arrives together is served
+    by the kernels already waiting, and refilling the pool never takes the CPU from the
+    visitors who are still loading their pages.
     """
 
     visitor_root = Unicode(
@@ -94,6 +95,15 @@ class VisitorKernelManager(AsyncMappingKernelManager):
             "Most visitors' pages (kernels) at once; 0 means no limit. Each page costs a kernel "
             "(about 120 MB and a share of the CPU), so one more visitor beyond this gets the "
             "page 'The room is full, try again in a minute' (HTTP 503) instead of a kernel."
+        ),
+    )
+
+    loading_limit = Float(
+        120.0,
+        config=True,
+        help=(
+            "Seconds a visitor's page may take to connect to its kernel; until then (or "
+            "until it connects) the page counts as still loading and pool refills wait."
         ),
     )
 
@@ -121,6 +131,7 @@ class VisitorKernelManager(AsyncMappingKernelManager):
         self._preparing: set[str] = set()  # pool kernels running their notebook
         self._filling = 0  # pool kernels in their turn (starting or preparing)
         self._last_arrival: float | None = None  # time.monotonic() of the latest visitor
+        self._handed_out: dict[str, float] = {}  # visitor's kernel -> when, until it connects
         self._closing = False
 
     def visitors(self) -> int:
@@ -144,7 +155,22 @@ class VisitorKernelManager(AsyncMappingKernelManager):
         if self._last_arrival is None:
             return self._filling < max(1, os.cpu_count() or 1)
         quiet = self._now() - self._last_arrival >= self.refill_quiet
-        return quiet and self._filling < 1
+        return quiet and self._filling < 1 and not self.pages_loading()
+
+    def handed_out(self, kernel_id: str) -> None:
+        """``kernel_id`` now serves a visitor whose page has yet to connect to it."""
+        self._handed_out[kernel_id] = self._now()
+
+    def pages_loading(self) -> int:
+        """Visitors' pages that have their kernel but have not connected to it yet (for
+        at most :attr:`loading_limit` seconds): on a slow device the JavaScript takes a
+        while, and refills would compete with it."""
+        connections = getattr(self, "_kernel_connections", {})
+        for kernel_id, since in list(self._handed_out.items()):
+            expired = self._now() - since >= self.loading_limit
+            if connections.get(kernel_id, 0) > 0 or expired or kernel_id not in connections:
+                del self._handed_out[kernel_id]
+        return len(self._handed_out)
 
     async def _wait_refill_turn(self) -> None:
         """Wait until :meth:`refill_may_start`, then take the turn (give it back with
@@ -176,6 +202,7 @@ class VisitorKernelManager(AsyncMappingKernelManager):
         finally:
             self._starting -= 1
         self._visitor_dirs[kernel_id] = folder
+        self.handed_out(kernel_id)  # a pool kernel is taken off again (_PoolForARoom)
         return kernel_id
 
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
@@ -290,6 +317,8 @@ class _PoolForARoom:
         kernel_id = result[2] if isinstance(result, tuple) and len(result) > 2 else None
         with contextlib.suppress(Exception):
             self.get_kernel(kernel_id).last_activity = datetime.now(timezone.utc)
+        if hasattr(self, "handed_out"):
+            self.handed_out(kernel_id)
         return result
 
     async def _initialize(
@@ -307,6 +336,7 @@ class _PoolForARoom:
             finally:
                 self._pool_starting -= 1
             self._preparing.add(content["kernel_id"])
+            self._handed_out.pop(content["kernel_id"], None)  # no visitor's page
             try:
                 with contextlib.suppress(Exception):
                     await asyncio.shield(content["task"])
