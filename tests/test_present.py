@@ -397,6 +397,48 @@ def test_a_page_request_counts_as_an_arrival():
     assert page.kernel_manager.arrivals == 1
 
 
+def test_a_closed_page_releases_its_kernel_even_after_a_refill_failed(tmp_path):
+    """Voila's ``shutdown_kernel`` looks for the kernel in the pools and calls ``result()``
+    on every finished pool task: one refill that failed (its kernel did not start, the
+    lesson was renamed while presenting) made every closing page's shutdown raise, so the
+    visitor's kernel and folder stayed until the culler happened to drop the failed task.
+    Failed refills are dropped; the closing page's kernel and folder go at once, and the
+    kernels still waiting in the pool stay."""
+    from traitlets.config import Configurable
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from tutorial.site.present import _for_a_room
+
+    class Server(Configurable):  # what Voila's kernel manager reads from its parent
+        root_dir = str(tmp_path / "lessons")
+        notebook_path = None
+
+    (tmp_path / "lessons").mkdir()
+    cls = _for_a_room(voila_kernel_manager_factory)(VisitorKernelManager, True, 0)
+
+    async def scenario() -> None:
+        manager = cls(parent=Server(), visitor_root=str(tmp_path / "visitors"))
+        loop = asyncio.get_running_loop()
+        failed, cancelled, ready, starting = (loop.create_future() for _ in range(4))
+        failed.set_exception(RuntimeError("the refill's kernel did not start"))
+        cancelled.cancel()
+        ready.set_result({"kernel_id": "k-pool"})
+        manager._pools = {NB: [failed, cancelled, ready, starting]}
+        visitor = await manager.start_kernel(kernel_name="python3")
+        folder = manager.visitor_dir(visitor)
+        try:
+            await asyncio.wait_for(manager.shutdown_kernel(visitor), timeout=60)
+            assert not os.path.exists(folder)
+            assert visitor not in manager.list_kernel_ids()
+            assert manager._pools[NB] == [ready, starting]  # the pool keeps its kernels
+        finally:
+            starting.cancel()
+            manager._pools = {}
+            await manager.shutdown_all()
+
+    asyncio.run(scenario())
+
+
 def test_the_presenting_server_pre_heats_for_a_room_of_20_on_lesson_4():
     import json
     from pathlib import Path

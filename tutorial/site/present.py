@@ -321,6 +321,19 @@ class _PoolForARoom:
             self.handed_out(kernel_id)
         return result
 
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+        """Voila's, after dropping pool kernels that failed to start.
+
+        Voila looks for ``kernel_id`` in the pools and calls ``result()`` on every finished
+        pool task: one failed refill (its kernel did not start, the lesson was renamed while
+        presenting) made every closing page's shutdown raise, so the visitor's kernel and
+        folder stayed until the culler dropped the failed task. Voila refills the pool to
+        its size when the next visitor takes a kernel.
+        """
+        for pool in self._pools.values():
+            pool[:] = [task for task in pool if not task.done() or _ready(task)]
+        await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
     async def _initialize(
         self, notebook_path: str, kernel_id: str | None = None, **kwargs: Any
     ) -> dict:
