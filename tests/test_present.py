@@ -182,6 +182,9 @@ def test_room_full_page_is_translated(monkeypatch):
         i18n.set_language(before)
 
 
+NB = "04_guided_routine.ipynb"
+
+
 class _FakePoolManager:
     """The part of Voila's pre-heating kernel manager the presenting server relies on."""
 
@@ -202,36 +205,236 @@ class _FakePoolManager:
         return self.kernels[kernel_id]
 
 
+def _room_pool(pool: list):
+    """The fake pool manager with the presenting server's mixin over it."""
+    from tutorial.site.present import _PoolForARoom
+
+    return type("RoomPool", (_PoolForARoom, _FakePoolManager), {})(pool)
+
+
 def test_a_visitor_never_waits_for_a_pre_heated_kernel_that_has_not_started():
     """Voila counts refills that wait ``fill_delay`` (20 s) as available: the 6th visitor of
-    a pool of 5 waited for one. Only started kernels count; the oldest started is taken."""
+    a pool of 5 waited for one. Only ready kernels count; the oldest ready one is taken."""
     import types
     from datetime import datetime, timezone
-
-    from tutorial.site.present import _ready_pool_size, _take_ready_kernel
 
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
         waiting, started, broken = loop.create_future(), loop.create_future(), loop.create_future()
         started.set_result({"kernel_id": "k-started"})
         broken.set_exception(RuntimeError("kernel died"))
-        manager = _FakePoolManager([waiting, broken, started])
+        assert _FakePoolManager([waiting, broken, started]).get_pool_size(NB) == 3  # Voila's
+        manager = _room_pool([waiting, broken, started])
         since = datetime(2020, 1, 1, tzinfo=timezone.utc)  # pre-heated long ago
         manager.kernels = {"k-started": types.SimpleNamespace(last_activity=since)}
-        assert manager.get_pool_size("04_guided_routine.ipynb") == 3  # Voila's own count
-        manager.get_pool_size = types.MethodType(_ready_pool_size, manager)
-        manager.get_rendered_notebook = types.MethodType(_take_ready_kernel, manager)
-        assert manager.get_pool_size("04_guided_routine.ipynb") == 1
+        assert manager.get_pool_size(NB) == 1
         assert manager.get_pool_size("07_for_trainers.ipynb") == 0
-        result = await asyncio.wait_for(
-            manager.get_rendered_notebook("04_guided_routine.ipynb"), timeout=5
-        )
+        result = await asyncio.wait_for(manager.get_rendered_notebook(NB), timeout=5)
         assert result[2] == "k-started"
         # its idle clock starts now, not when it was pre-heated: not culled before the
         # visitor's page connects
         assert manager.kernels["k-started"].last_activity > since
-        assert manager.get_pool_size("04_guided_routine.ipynb") == 0  # a new kernel, at once
+        assert manager.get_pool_size(NB) == 0  # a new kernel, at once
         waiting.cancel()
+
+    asyncio.run(scenario())
+
+
+# -- the pool refills without competing with a room that is still arriving ---------------
+
+
+def test_refills_wait_until_the_room_is_quiet_and_start_one_at_a_time(tmp_path, monkeypatch):
+    """Before any visitor the pool fills one kernel per core at once; once visitors come,
+    a refill starts only ``refill_quiet`` seconds after the latest one, and one at a time."""
+    from tutorial.site import present
+
+    now = [1000.0]
+    monkeypatch.setattr(present.os, "cpu_count", lambda: 2)
+    manager = VisitorKernelManager(visitor_root=str(tmp_path), root_dir=str(tmp_path))
+    manager._now = lambda: now[0]
+    assert manager.refill_quiet == 10.0  # the documented default
+    assert manager.refill_may_start()
+    manager._filling = 1
+    assert manager.refill_may_start()  # a second core is free, nobody is here yet
+    manager._filling = 2
+    assert not manager.refill_may_start()
+    manager._filling = 0
+    manager.visitor_arrived()
+    assert not manager.refill_may_start()  # a room is arriving
+    now[0] += 9.9
+    assert not manager.refill_may_start()
+    manager.visitor_arrived()  # one more: the quiet time starts again
+    now[0] += 9.9
+    assert not manager.refill_may_start()
+    now[0] += 0.2
+    assert manager.refill_may_start()
+    manager._filling = 1  # one refill at a time once visitors have come
+    assert not manager.refill_may_start()
+
+
+def test_refills_wait_for_visitors_pages_that_have_not_connected_yet(tmp_path):
+    """A page on a slow device connects to its kernel long after it was asked for: until
+    it connects (or ``loading_limit`` passes) refills wait, however quiet the room is."""
+    now = [1000.0]
+    manager = VisitorKernelManager(visitor_root=str(tmp_path), root_dir=str(tmp_path))
+    manager._now = lambda: now[0]
+    assert manager.loading_limit == 120.0  # the documented default
+    manager._kernel_connections.update({"k-slow": 0, "k-fast": 0})
+    manager.visitor_arrived()
+    manager.handed_out("k-slow")
+    manager.handed_out("k-fast")
+    manager._kernel_connections["k-fast"] = 1  # this page has connected
+    now[0] += manager.refill_quiet + 1
+    assert manager.pages_loading() == 1
+    assert not manager.refill_may_start()  # quiet, but a page is still loading
+    manager._kernel_connections["k-slow"] = 1
+    assert manager.pages_loading() == 0
+    assert manager.refill_may_start()
+    manager.handed_out("k-gone")  # a page that never connects (closed tab, crashed phone)
+    manager._kernel_connections["k-gone"] = 0
+    assert not manager.refill_may_start()
+    now[0] += manager.loading_limit
+    assert manager.refill_may_start()
+
+
+def test_a_pool_kernel_waits_for_its_turn_and_is_ready_once_its_notebook_has_run(
+    tmp_path, monkeypatch
+):
+    """Voila's ``_initialize`` starts the kernel and returns while the notebook still runs;
+    in turns, the pool task waits for a quiet room, then for the notebook, and only then
+    is the kernel ready for a visitor. Kernels being prepared take no visitor's seat."""
+    from tutorial.site import present
+
+    now = [1000.0]
+    events: list[str] = []
+
+    class VoilaLike(VisitorKernelManager):
+        async def _initialize(self, notebook_path, kernel_id=None, **kwargs):
+            events.append(f"start {notebook_path}")
+            self.notebook_done = asyncio.get_running_loop().create_future()
+            return {"kernel_id": "k-pool", "task": self.notebook_done}
+
+    manager = type("Room", (present._PoolForARoom, VoilaLike), {})(
+        visitor_root=str(tmp_path), root_dir=str(tmp_path)
+    )
+    manager._now = lambda: now[0]
+    monkeypatch.setattr(manager, "list_kernel_ids", lambda: ["k-pool"])
+
+    async def scenario() -> None:
+        manager.visitor_arrived()  # the room is arriving
+        task = asyncio.ensure_future(manager._initialize(NB))
+        await asyncio.sleep(0.6)
+        assert events == []  # no refill while visitors arrive
+        now[0] += manager.refill_quiet
+        for _ in range(20):
+            await asyncio.sleep(0.1)
+            if events:
+                break
+        assert events == [f"start {NB}"]
+        await asyncio.sleep(0.1)
+        assert not task.done()  # the notebook is still running: not ready
+        assert manager.visitors() == 0  # being prepared: no visitor's seat
+        assert not manager.refill_may_start()  # and the next refill waits for it
+        manager.notebook_done.set_result(([], None))
+        content = await asyncio.wait_for(task, timeout=5)
+        assert content["kernel_id"] == "k-pool"
+        assert manager._filling == 0
+        assert manager.visitors() == 1  # no longer in the pool (the fake keeps no pool)
+
+    asyncio.run(scenario())
+
+
+def test_a_stopping_server_starts_no_more_pool_kernels(tmp_path):
+    """Pool kernels still waiting for their turn give up when the server stops (Voila
+    awaits every pool task on the way out)."""
+
+    async def scenario() -> None:
+        manager = VisitorKernelManager(visitor_root=str(tmp_path), root_dir=str(tmp_path))
+        manager.visitor_arrived()
+        waiting = asyncio.ensure_future(manager._wait_refill_turn())
+        await asyncio.sleep(0.3)
+        await manager.shutdown_all()
+        with pytest.raises(RuntimeError, match="stopping"):
+            await asyncio.wait_for(waiting, timeout=5)
+
+    asyncio.run(scenario())
+
+
+def test_the_presenting_server_puts_the_room_pool_over_voilas_kernel_manager():
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from tutorial.site.present import _for_a_room, _PoolForARoom
+
+    factory = _for_a_room(voila_kernel_manager_factory)
+    pooled = factory(VisitorKernelManager, True, 0)
+    assert pooled.__mro__[1] is _PoolForARoom
+    assert issubclass(pooled, VisitorKernelManager)
+    plain = factory(VisitorKernelManager, False, 0)  # pre-heating off: Voila's, untouched
+    assert not issubclass(plain, _PoolForARoom)
+
+
+def test_a_page_request_counts_as_an_arrival():
+    from tutorial.site.present import _LimitsVisitors
+
+    class Manager:
+        max_visitors = 3
+        arrivals = 0
+
+        def room_full(self):
+            return False
+
+        def visitor_arrived(self):
+            self.arrivals += 1
+
+    class Page:
+        kernel_manager = Manager()
+
+        async def get(self, *args):
+            return "the lesson"
+
+    page = type("Presenting", (_LimitsVisitors, Page), {})()
+    asyncio.run(page.get())
+    assert page.kernel_manager.arrivals == 1
+
+
+def test_a_closed_page_releases_its_kernel_even_after_a_refill_failed(tmp_path):
+    """Voila's ``shutdown_kernel`` looks for the kernel in the pools and calls ``result()``
+    on every finished pool task: one refill that failed (its kernel did not start, the
+    lesson was renamed while presenting) made every closing page's shutdown raise, so the
+    visitor's kernel and folder stayed until the culler happened to drop the failed task.
+    Failed refills are dropped; the closing page's kernel and folder go at once, and the
+    kernels still waiting in the pool stay."""
+    from traitlets.config import Configurable
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    from tutorial.site.present import _for_a_room
+
+    class Server(Configurable):  # what Voila's kernel manager reads from its parent
+        root_dir = str(tmp_path / "lessons")
+        notebook_path = None
+
+    (tmp_path / "lessons").mkdir()
+    cls = _for_a_room(voila_kernel_manager_factory)(VisitorKernelManager, True, 0)
+
+    async def scenario() -> None:
+        manager = cls(parent=Server(), visitor_root=str(tmp_path / "visitors"))
+        loop = asyncio.get_running_loop()
+        failed, cancelled, ready, starting = (loop.create_future() for _ in range(4))
+        failed.set_exception(RuntimeError("the refill's kernel did not start"))
+        cancelled.cancel()
+        ready.set_result({"kernel_id": "k-pool"})
+        manager._pools = {NB: [failed, cancelled, ready, starting]}
+        visitor = await manager.start_kernel(kernel_name="python3")
+        folder = manager.visitor_dir(visitor)
+        try:
+            await asyncio.wait_for(manager.shutdown_kernel(visitor), timeout=60)
+            assert not os.path.exists(folder)
+            assert visitor not in manager.list_kernel_ids()
+            assert manager._pools[NB] == [ready, starting]  # the pool keeps its kernels
+        finally:
+            starting.cancel()
+            manager._pools = {}
+            await manager.shutdown_all()
 
     asyncio.run(scenario())
 

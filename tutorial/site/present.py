@@ -24,13 +24,15 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import types
+import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Int, Unicode, default
+from traitlets import Float, Int, Unicode, default
+from voila import app as voila_app
 from voila.app import Voila
 from voila.handler import VoilaHandler
 
@@ -72,6 +74,13 @@ class VisitorKernelManager(AsyncMappingKernelManager):
     passed to the kernel as ``$CALF_TUTORIAL_HOME``, and are deleted when the kernel shuts
     down: closed page, idle culling, or the server stopping. Kernels that Voila keeps
     pre-heated for the next visitors are never culled while they wait.
+
+    Pre-heated kernels are started in turns (:meth:`_wait_refill_turn`): before the first
+    visitor, as many at once as the machine has cores; once visitors come, one at a time,
+    and only after :attr:`refill_quiet` seconds without a new visitor and once every
+    visitor's page has connected to its kernel. So a room that arrives together is served
+    by the kernels already waiting, and refilling the pool never takes the CPU from the
+    visitors who are still loading their pages.
     """
 
     visitor_root = Unicode(
@@ -89,6 +98,25 @@ class VisitorKernelManager(AsyncMappingKernelManager):
         ),
     )
 
+    loading_limit = Float(
+        120.0,
+        config=True,
+        help=(
+            "Seconds a visitor's page may take to connect to its kernel; until then (or "
+            "until it connects) the page counts as still loading and pool refills wait."
+        ),
+    )
+
+    refill_quiet = Float(
+        10.0,
+        config=True,
+        help=(
+            "Seconds without a new visitor before pre-heated kernels are started again, one "
+            "at a time: while a room is still arriving, refills would compete with the "
+            "visitors' pages for the CPU."
+        ),
+    )
+
     @default("visitor_root")
     def _default_visitor_root(self) -> str:
         root = tempfile.mkdtemp(prefix="calf-visitors-")
@@ -98,12 +126,60 @@ class VisitorKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._visitor_dirs: dict[str, str] = {}
-        self._starting = 0
+        self._starting = 0  # kernels starting, for a visitor or for the pool
+        self._pool_starting = 0  # ... of which for the pool
+        self._preparing: set[str] = set()  # pool kernels running their notebook
+        self._filling = 0  # pool kernels in their turn (starting or preparing)
+        self._last_arrival: float | None = None  # time.monotonic() of the latest visitor
+        self._handed_out: dict[str, float] = {}  # visitor's kernel -> when, until it connects
+        self._closing = False
 
     def visitors(self) -> int:
-        """Kernels that serve a visitor or are starting for one (pre-heated kernels still
-        waiting in Voila's pool do not count)."""
-        return self._starting + len(set(self.list_kernel_ids()) - self._waiting_in_pool())
+        """Kernels that serve a visitor or are starting for one (pre-heated kernels, ready
+        or still being prepared for Voila's pool, do not count)."""
+        starting = self._starting - self._pool_starting
+        return starting + len(set(self.list_kernel_ids()) - self._waiting_in_pool())
+
+    @staticmethod
+    def _now() -> float:
+        return time.monotonic()
+
+    def visitor_arrived(self) -> None:
+        """A visitor's page was asked for: pool refills wait for :attr:`refill_quiet`."""
+        self._last_arrival = self._now()
+
+    def refill_may_start(self) -> bool:
+        """Whether one more pre-heated kernel may start now: before any visitor, up to one
+        per core at once; after, one at a time and only once the room has been quiet for
+        :attr:`refill_quiet` seconds."""
+        if self._last_arrival is None:
+            return self._filling < max(1, os.cpu_count() or 1)
+        quiet = self._now() - self._last_arrival >= self.refill_quiet
+        return quiet and self._filling < 1 and not self.pages_loading()
+
+    def handed_out(self, kernel_id: str) -> None:
+        """``kernel_id`` now serves a visitor whose page has yet to connect to it."""
+        self._handed_out[kernel_id] = self._now()
+
+    def pages_loading(self) -> int:
+        """Visitors' pages that have their kernel but have not connected to it yet (for
+        at most :attr:`loading_limit` seconds): on a slow device the JavaScript takes a
+        while, and refills would compete with it."""
+        connections = getattr(self, "_kernel_connections", {})
+        for kernel_id, since in list(self._handed_out.items()):
+            expired = self._now() - since >= self.loading_limit
+            if connections.get(kernel_id, 0) > 0 or expired or kernel_id not in connections:
+                del self._handed_out[kernel_id]
+        return len(self._handed_out)
+
+    async def _wait_refill_turn(self) -> None:
+        """Wait until :meth:`refill_may_start`, then take the turn (give it back with
+        ``_filling -= 1``). Raises RuntimeError once the server is stopping."""
+        while not self.refill_may_start():
+            if self._closing:
+                raise RuntimeError("the server is stopping: no more pre-heated kernels")
+            await asyncio.sleep(0.25)
+        self._filling += 1
 
     def room_full(self) -> bool:
         """True when a new visitor would go beyond :attr:`max_visitors`."""
@@ -126,6 +202,7 @@ class VisitorKernelManager(AsyncMappingKernelManager):
         finally:
             self._starting -= 1
         self._visitor_dirs[kernel_id] = folder
+        self.handed_out(kernel_id)  # a pool kernel is taken off again (_PoolForARoom)
         return kernel_id
 
     async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
@@ -139,6 +216,7 @@ class VisitorKernelManager(AsyncMappingKernelManager):
 
     async def shutdown_all(self, *args: Any, **kwargs: Any) -> None:
         """Shut every kernel down; no visitor folder is left behind."""
+        self._closing = True  # pool kernels waiting for their turn give up
         try:
             await super().shutdown_all(*args, **kwargs)
         finally:
@@ -157,7 +235,7 @@ class VisitorKernelManager(AsyncMappingKernelManager):
         await super().cull_kernel_if_idle(kernel_id)
 
     def _waiting_in_pool(self) -> set[str]:
-        waiting = set()
+        waiting = set(self._preparing)
         for pool in getattr(self, "_pools", {}).values():
             for task in pool:
                 with contextlib.suppress(Exception):
@@ -189,6 +267,9 @@ class _LimitsVisitors:
     async def get(self, *args: Any, **kwargs: Any) -> None:
         manager = self.kernel_manager  # type: ignore[attr-defined]
         room_full = getattr(manager, "room_full", None)
+        arrived = getattr(manager, "visitor_arrived", None)
+        if arrived is not None:
+            arrived()
         if room_full is not None and room_full():
             self.set_status(503)  # type: ignore[attr-defined]
             self.set_header("Retry-After", "60")  # type: ignore[attr-defined]
@@ -203,49 +284,111 @@ def _ready(task: asyncio.Future) -> bool:
     return task.done() and not task.cancelled() and task.exception() is None
 
 
-def _ready_pool_size(self: Any, notebook_name: str) -> int:
-    """Pre-heated kernels of ``notebook_name`` that have started (not those still waiting)."""
-    return sum(_ready(task) for task in self._pools.get(notebook_name, ()))
+class _PoolForARoom:
+    """Mixin over Voila's pre-heating kernel manager (``VoilaKernelManager``).
 
-
-async def _take_ready_kernel(self: Any, notebook_name: str, *args: Any, **kwargs: Any):
-    """Voila's ``get_rendered_notebook``, handing out a started kernel before a waiting one.
-
-    The kernel's idle clock starts when a visitor takes it: a kernel that waited in the
-    pool longer than ``cull_idle_timeout`` was otherwise culled at the next check, before
-    the visitor's page had connected to it.
+    - Only pre-heated kernels that are ready count (:meth:`get_pool_size`), and a visitor
+      takes the oldest ready one (:meth:`get_rendered_notebook`). Voila refills its pool
+      ``fill_delay`` seconds after a visitor takes a kernel but counts the refills as
+      available at once: with 5 kernels in the pool the 6th visitor of a room used to wait
+      for a refill (20 s, then the kernel's start). A visitor who finds no ready kernel gets
+      a new one at once, as without pre-heating.
+    - Pool kernels start in turns (:meth:`_initialize`, with
+      :meth:`VisitorKernelManager._wait_refill_turn`), and one counts as ready once its
+      notebook has run to the end: a visitor who takes it gets the whole page at once.
     """
-    pool = self._pools.get(notebook_name)
-    if pool:
-        pool.sort(key=lambda task: not _ready(task))  # stable: oldest ready kernel first
-    result = await type(self).get_rendered_notebook(self, notebook_name, *args, **kwargs)
-    kernel_id = result[2] if isinstance(result, tuple) and len(result) > 2 else None
-    with contextlib.suppress(Exception):
-        self.get_kernel(kernel_id).last_activity = datetime.now(timezone.utc)
-    return result
+
+    def get_pool_size(self, notebook_name: str) -> int:
+        """Pre-heated kernels of ``notebook_name`` that are ready (not those still waiting
+        or starting)."""
+        return sum(_ready(task) for task in self._pools.get(notebook_name, ()))
+
+    async def get_rendered_notebook(self, notebook_name: str, *args: Any, **kwargs: Any):
+        """Voila's, handing out a ready kernel before a waiting one.
+
+        The kernel's idle clock starts when a visitor takes it: a kernel that waited in the
+        pool longer than ``cull_idle_timeout`` was otherwise culled at the next check,
+        before the visitor's page had connected to it.
+        """
+        pool = self._pools.get(notebook_name)
+        if pool:
+            pool.sort(key=lambda task: not _ready(task))  # stable: oldest ready kernel first
+        result = await super().get_rendered_notebook(notebook_name, *args, **kwargs)
+        kernel_id = result[2] if isinstance(result, tuple) and len(result) > 2 else None
+        with contextlib.suppress(Exception):
+            self.get_kernel(kernel_id).last_activity = datetime.now(timezone.utc)
+        if hasattr(self, "handed_out"):
+            self.handed_out(kernel_id)
+        return result
+
+    async def shutdown_kernel(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
+        """Voila's, after dropping pool kernels that failed to start.
+
+        Voila looks for ``kernel_id`` in the pools and calls ``result()`` on every finished
+        pool task: one failed refill (its kernel did not start, the lesson was renamed while
+        presenting) made every closing page's shutdown raise, so the visitor's kernel and
+        folder stayed until the culler dropped the failed task. Voila refills the pool to
+        its size when the next visitor takes a kernel.
+        """
+        for pool in self._pools.values():
+            pool[:] = [task for task in pool if not task.done() or _ready(task)]
+        await super().shutdown_kernel(kernel_id, *args, **kwargs)
+
+    async def _initialize(
+        self, notebook_path: str, kernel_id: str | None = None, **kwargs: Any
+    ) -> dict:
+        """Voila's (start a kernel for the pool, run the notebook in it), in turns; done
+        once the notebook has run to the end."""
+        if kernel_id is not None or not hasattr(self, "_wait_refill_turn"):
+            return await super()._initialize(notebook_path, kernel_id, **kwargs)
+        await self._wait_refill_turn()
+        try:
+            self._pool_starting += 1
+            try:
+                content = await super()._initialize(notebook_path, None, **kwargs)
+            finally:
+                self._pool_starting -= 1
+            self._preparing.add(content["kernel_id"])
+            self._handed_out.pop(content["kernel_id"], None)  # no visitor's page
+            try:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(content["task"])
+            finally:
+                self._preparing.discard(content["kernel_id"])
+            return content
+        finally:
+            self._filling -= 1
+
+
+def _for_a_room(factory: Callable[..., type]) -> Callable[..., type]:
+    """Voila's ``voila_kernel_manager_factory``, its pre-heating class with
+    :class:`_PoolForARoom` over it."""
+
+    def make(*args: Any, **kwargs: Any) -> type:
+        cls = factory(*args, **kwargs)
+        if not hasattr(cls, "fill_if_needed"):  # pre-heating off
+            return cls
+        return type(f"Presenting{cls.__name__}", (_PoolForARoom, cls), {})
+
+    return make
 
 
 class PresentingVoila(Voila):
     """Voila for a room: pages release their kernel when closed (:class:`_SetsXsrfCookie`),
-    visitors beyond ``max_visitors`` kernels are turned away (:class:`_LimitsVisitors`), and
-    a visitor never waits for a pre-heated kernel that has not started yet.
-
-    Voila refills its pool of pre-heated kernels ``fill_delay`` seconds after a visitor
-    takes one, but counts the refills as available at once: with 5 kernels in the pool the
-    6th visitor of a room used to wait for a refill (20 s, then the kernel's start). Here
-    only kernels that have started count; a visitor who finds none gets a new kernel at
-    once, as without pre-heating.
+    visitors beyond ``max_visitors`` kernels are turned away (:class:`_LimitsVisitors`), a
+    visitor never waits for a pre-heated kernel that is not ready, and the pool refills
+    without competing with a room that is still arriving (:class:`_PoolForARoom`).
     """
 
     name = "voila"
 
     def init_settings(self) -> dict:
-        settings = super().init_settings()
-        manager = self.kernel_manager
-        if hasattr(manager, "_pools"):  # pre-heating on
-            manager.get_pool_size = types.MethodType(_ready_pool_size, manager)
-            manager.get_rendered_notebook = types.MethodType(_take_ready_kernel, manager)
-        return settings
+        factory = voila_app.voila_kernel_manager_factory
+        voila_app.voila_kernel_manager_factory = _for_a_room(factory)
+        try:  # the kernel manager is made (and starts filling its pool) in there
+            return super().init_settings()
+        finally:
+            voila_app.voila_kernel_manager_factory = factory
 
     def init_handlers(self) -> list:
         handlers = []
