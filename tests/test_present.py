@@ -297,6 +297,20 @@ def test_refills_wait_for_visitors_pages_that_have_not_connected_yet(tmp_path):
     assert manager.refill_may_start()
 
 
+def test_the_record_of_loading_pages_stays_as_small_as_the_room(tmp_path):
+    """A server without a pool never asks whether pages are loading; the kernels it hands
+    out are still forgotten once their page has connected or their kernel has gone."""
+    manager = VisitorKernelManager(visitor_root=str(tmp_path), root_dir=str(tmp_path))
+    for visit in range(100):
+        kernel_id = f"k-{visit}"
+        manager._kernel_connections[kernel_id] = 0
+        manager.handed_out(kernel_id)
+        manager._kernel_connections[kernel_id] = 1  # the page connects ...
+        if visit % 2:
+            del manager._kernel_connections[kernel_id]  # ... or its kernel is gone
+    assert len(manager._handed_out) <= 1
+
+
 def test_a_pool_kernel_waits_for_its_turn_and_is_ready_once_its_notebook_has_run(
     tmp_path, monkeypatch
 ):

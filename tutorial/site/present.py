@@ -159,6 +159,7 @@ class VisitorKernelManager(AsyncMappingKernelManager):
 
     def handed_out(self, kernel_id: str) -> None:
         """``kernel_id`` now serves a visitor whose page has yet to connect to it."""
+        self.pages_loading()  # forgets pages that connected or left: the record stays small
         self._handed_out[kernel_id] = self._now()
 
     def pages_loading(self) -> int:
