@@ -44,7 +44,7 @@ def main(argv: list[str]) -> int:
     started = time.monotonic()
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
         beside = subprocess.Popen(
-            [*command, *BESIDE],
+            [*command, "--keep-going", *BESIDE],  # the lessons run even if a unit test failed
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -404,25 +404,63 @@ def test_a_step_whose_points_no_view_shows_together_gets_no_picture(monkeypatch)
     assert timer.steps[0]["alt"]["right"] == ""
 
 
-def test_the_kernel_nudges_the_front_end_at_each_step_change():
-    """Issue 13.7: a hidden tab's page timers are throttled; a kernel message is not."""
+class FakeLoop:
+    """The event loop as the timer sees it: ``call_later`` is recorded, and the test fires
+    the calls itself at the time they were due (no wall clock: a busy machine that wakes a
+    process late cannot change the result)."""
 
-    async def main() -> list:
-        timer = StepTimer(make_routine(0.05, 0.05), pictures=False)
-        sent = []
-        timer.send = lambda content, buffers=None: sent.append(content)
-        done = asyncio.Event()
-        timer.on_step(lambda change: change.index is None and done.set())
-        timer.start()
-        await asyncio.wait_for(done.wait(), timeout=10)
-        return [m for m in sent if m["type"] == "nudge"]
+    def __init__(self, clock: FakeClock):
+        self.clock = clock
+        self.calls: list[tuple[float, object]] = []
 
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        nudges = pool.submit(asyncio.run, main()).result(timeout=30)
-    indices = [m["index"] for m in nudges]
-    # just before each deadline (the page waits out the rest), and again once it passed
-    assert indices[0] == 0
-    assert indices.count(1) >= 2  # entered step 1 (and before/after its end)
+    def call_later(self, delay: float, callback, *args):
+        entry = [self.clock.t + delay, callback, args, False]
+        self.calls.append(entry)
+
+        class Handle:
+            def cancel(self) -> None:
+                entry[3] = True
+
+        return Handle()
+
+    def run_until(self, t: float) -> None:
+        """Fire every call due by ``t``, in time order, moving the clock to each."""
+        while True:
+            due = sorted((c for c in self.calls if not c[3] and c[0] <= t), key=lambda c: c[0])
+            if not due:
+                break
+            entry = due[0]
+            entry[3] = True
+            self.clock.t = max(self.clock.t, entry[0])
+            entry[1](*entry[2])
+        self.clock.t = t
+
+
+def test_the_kernel_nudges_the_front_end_at_each_step_change(clock, monkeypatch):
+    """Issue 13.7: a hidden tab's page timers are throttled; a kernel message is not. The
+    kernel nudges the page just before each deadline (the page waits out the rest) and
+    again once the step has changed."""
+    loop = FakeLoop(clock)
+    monkeypatch.setattr(asyncio, "get_running_loop", lambda: loop)
+    start = clock.t
+    timer = StepTimer(make_routine(2, 3), pictures=False, clock=clock)
+    sent = []
+    timer.send = lambda content, buffers=None: sent.append(content)
+    timer.start()
+
+    def nudges() -> list[tuple[float, int | None]]:
+        return [(round(m["at"] - start, 3), m["index"]) for m in sent if m["type"] == "nudge"]
+
+    original_send = timer.send
+    timer.send = lambda content, buffers=None: original_send({**content, "at": clock.t})
+    loop.run_until(start + 1.9)
+    assert nudges() == []  # nothing yet: the first deadline is at 2 s
+    loop.run_until(start + 2.0)
+    assert nudges() == [(1.975, 0), (2.0, 1)]  # just before step 0 ends, then step 1 begins
+    loop.run_until(start + 5.0)
+    # the same before the last deadline: the routine has ended, the page shows it at once
+    assert nudges()[2:] == [(4.975, 1), (5.0, 1)]
+    assert timer.status == "finished"
 
 
 def test_js_rules_pass_the_shared_cases_and_their_own_tests_under_node():
