@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import nbformat
 import pytest
 
+from tutorial.content.i18n import using_language
 from tutorial.content.model import Routine, RoutineError
 from tutorial.content.practice import load_quiz_settings
 from tutorial.content.testing import seconds_routine
@@ -445,6 +446,21 @@ def test_make_site_builds_every_language(monkeypatch, capsys):
 def test_the_chinese_lessons_full_course_page_quotes_the_same_readme():
     assert build._readme(REPO / "notebooks" / "zh") == REPO / "README.md"
     assert build._readme(REPO / "notebooks") == REPO / "README.md"
+
+
+def test_the_chinese_full_course_page_quotes_the_chinese_quick_start():
+    """The README carries the quick start in both languages; each site quotes its own."""
+    with using_language("zh-Hans"):
+        page = build._full_course_page(REPO / "README.md")
+    assert "在 JupyterLab 中打开课程" in page  # the `make lab` line
+    assert "site/zh/index.html" in page  # the `make site` line
+    assert "notebooks/zh/" in page
+    for english in ("opens the lessons", "That is all", "as root", "downloads Playwright"):
+        assert english not in page
+    with using_language("en"):
+        english_page = build._full_course_page(REPO / "README.md")
+    assert "opens the lessons in JupyterLab" in english_page
+    assert "建立" not in english_page
 
 
 # -- the photo overlay without a kernel (issue 14 item 7) ------------------------------------

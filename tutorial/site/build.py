@@ -632,9 +632,17 @@ def _readme(notebooks: Path) -> Path:
     return notebooks.resolve().parent / "README.md"
 
 
+#: The README's quick start, one section per language (the README carries both).
+QUICK_START_HEADINGS: dict[str, str] = {
+    "en": "Quick start",  # i18n: ignore (the README's heading)
+    "zh-Hans": "快速开始",  # i18n: ignore (the README's heading)
+}
+
+
 def _full_course_page(readme: Path) -> str:
-    """How to run the full course: the README's own quick start (no second copy)."""
-    quick = _readme_section(readme, "Quick start")  # i18n: ignore (the README's heading)
+    """How to run the full course: the README's own quick start in the page's language."""
+    heading = QUICK_START_HEADINGS[get_language()]
+    quick = _readme_section(readme, heading)
     see = html.escape(_("See the README of the course's source."))
     body = render_markdown(quick) if quick else f"<p>{see}</p>"
     text = _(
