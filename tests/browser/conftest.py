@@ -503,9 +503,7 @@ def lab_page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
     # JupyterLab's kernel prompt may cover the page before any click (see _KERNEL_PROMPT)
-    page.add_locator_handler(
-        page.locator(".jp-Dialog").filter(has_text=_KERNEL_PROMPT), _accept_kernel_prompt_in
-    )
+    page.add_locator_handler(_kernel_prompt(page), _accept_kernel_prompt)
     yield page
     artifacts = os.environ.get("TEST_ARTIFACTS")
     if artifacts and getattr(request.node, "rep_call_failed", False):
@@ -550,11 +548,11 @@ def console_errors() -> Callable[[object], list[str]]:
 _KERNEL_PROMPT = re.compile("select kernel", re.IGNORECASE)
 
 
-def _accept_kernel_prompt(page) -> None:
-    page.locator(".jp-Dialog").filter(has_text=_KERNEL_PROMPT).locator(".jp-mod-accept").click()
+def _kernel_prompt(page):
+    return page.locator(".jp-Dialog").filter(has_text=_KERNEL_PROMPT)
 
 
-def _accept_kernel_prompt_in(dialog) -> None:
+def _accept_kernel_prompt(dialog) -> None:
     dialog.locator(".jp-mod-accept").click()
 
 
@@ -580,7 +578,7 @@ def wait_kernel_idle(page, timeout: float = 60_000) -> None:
         ).json_value()
         if state == "idle":
             return
-        _accept_kernel_prompt(page)
+        _accept_kernel_prompt(_kernel_prompt(page))
 
 
 @pytest.fixture
