@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 from importlib import resources
 from pathlib import Path
 
@@ -163,6 +164,16 @@ def test_the_safety_reminder_lists_every_sign_and_links_to_the_full_list():
     notebook, heading = anchor.split("#")
     headings = [t for n, t in markdown_texts() if n == notebook]
     assert any(f"## {heading.replace('-', ' ')}" in text for text in headings)
+
+
+def test_the_safety_reminder_lists_each_sign_and_each_care_as_an_item_of_its_own():
+    html = cards.safety_reminder().value
+    safety = load_safety()
+    items = re.findall(r"<li>(.*?)</li>", html)
+    flags = [escape(flag.title, quote=True) for flag in safety.red_flags]
+    care = [escape(c.title, quote=True) for c in safety.cautions]
+    assert items == [*flags, *care, escape(safety.reminder["pregnancy_title"], quote=True)]
+    assert "; " not in html  # not one run-on line
 
 
 def test_safety_box_carries_the_cautions():

@@ -19,7 +19,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..content.i18n import N_, _, format_decimal, format_list, pgettext
+from ..content.i18n import N_, _, format_decimal, format_list
 from ..content.loader import (
     get_point,
     load_cun,
@@ -76,11 +76,6 @@ VIEW_WORDS = {
 
 def _views(views: Iterable[str]) -> str:
     return format_list(_(VIEW_WORDS[v]) if v in VIEW_WORDS else v for v in views)
-
-
-def _joined(texts: Iterable[str]) -> str:
-    """Clauses joined with the language's semicolon ("a; b; c")."""
-    return pgettext("separator between clauses", "; ").join(texts)
 
 
 def _label(text: str) -> str:
@@ -324,18 +319,18 @@ def posture_box() -> widgets.HTML:
 
 
 def safety_reminder_html() -> str:
-    """The markup of :func:`safety_reminder`."""
+    """The markup of :func:`safety_reminder`: the red flags, then who takes extra care, each
+    a list of titles (a room reads a list from the back row; a run-on line it does not)."""
     safety = load_safety()
     reminder = safety.reminder
-    flags = _joined(flag.title for flag in safety.red_flags)
-    care = _joined([*(c.title for c in safety.cautions), reminder["pregnancy_title"]])
-    flags_line = _("{text} {items}.").format(text=reminder["text"], items=flags)
-    care_line = _("{text} {items}.").format(text=reminder["care"], items=care)
+    care = [*(c.title for c in safety.cautions), reminder["pregnancy_title"]]
     return _panel(
         "safety",
         f"<div style='font-size:18px;font-weight:bold'>{_e(reminder['title'])}</div>"
-        f"<div>{_e(flags_line)}</div>"
-        f"<div style='margin-top:4px'>{_e(care_line)}</div>"
+        f"<div>{_e(reminder['text'])}</div>"
+        f"{_items(flag.title for flag in safety.red_flags)}"
+        f"<div style='margin-top:4px'>{_e(reminder['care'])}</div>"
+        f"{_items(care)}"
         f"<div style='margin-top:6px'><a href='{_e(reminder['link'])}' target='_blank' "
         f"style='color:#0b4f9c;font-weight:bold;text-decoration:underline'>"
         f"{_e(reminder['link_text'])}</a></div>",
