@@ -21,6 +21,8 @@ pytestmark = pytest.mark.browser
 # seconds; voila.json uses 600. Above the time a page takes to load and connect (a kernel
 # nobody has connected to yet is idle too), even on a busy 2-core machine.
 IDLE_TIMEOUT = 45
+# seconds after which a visit page without its widget counts as stalled (pages take seconds)
+STALLED = 60
 SHOTS = os.environ.get("CCT_SCREENSHOTS")  # a folder: save screenshots there (for review)
 
 _VISIT = [
@@ -61,7 +63,7 @@ def _visit(server, pages) -> list[str]:
     for number, (page, log) in enumerate(zip(pages, logs, strict=True), 1):
         label = page.locator(".widget-label", has_text="home: ")
         try:
-            label.wait_for(timeout=120_000)
+            label.wait_for(timeout=STALLED * 1000)
         except PlaywrightTimeout:
             # Seen once, in a CI run: a page connected to its kernel and never
             # showed its widget. A visitor would reload; so does the test, once, and says so.
@@ -103,7 +105,7 @@ def _what_page_shows(page, number: int, count: int, log: list[str]) -> str:
     noise = (*IGNORED_CONSOLE, "version")  # offline CDN fonts; JupyterLab's version notes
     lines = "\n".join([line for line in log if not any(n in line for n in noise)][-30:])
     return (
-        f"visit page {number} of {count} shows no label after 120 s\n"
+        f"visit page {number} of {count} shows no label after {STALLED} s\n"
         f"its text:\n{text[:800]}\nits log:\n{lines or '(nothing)'}"
     )
 
