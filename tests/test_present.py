@@ -58,6 +58,41 @@ def test_the_kernel_sees_its_folder_as_calf_tutorial_home(tmp_path):
     assert "".join(seen).strip() == folder
 
 
+def test_kernels_of_the_presenting_server_link_pages_to_its_copy_of_the_font(tmp_path, monkeypatch):
+    """With ``font_route`` (``PresentingVoila`` sets it), each kernel is told the font's URL
+    under the base URL Voila gives it; the URL changes when the font does."""
+    from tutorial.site.present import font_url
+    from tutorial.store.files import FONT_URL_ENV
+
+    seen: list[dict] = []
+
+    async def fake_start(self, *args, env=None, **kwargs):
+        seen.append(dict(env))
+        return f"k{len(seen)}"
+
+    monkeypatch.setattr(
+        "jupyter_server.services.kernels.kernelmanager.AsyncMappingKernelManager.start_kernel",
+        fake_start,
+    )
+    manager = VisitorKernelManager(visitor_root=str(tmp_path), root_dir=str(tmp_path))
+    asyncio.run(manager.start_kernel(kernel_name="python3", env={"VOILA_BASE_URL": "/room/"}))
+    assert FONT_URL_ENV not in seen[-1]  # a server that does not serve the font
+    manager.font_route = True
+    asyncio.run(manager.start_kernel(kernel_name="python3", env={"VOILA_BASE_URL": "/room/"}))
+    asyncio.run(manager.start_kernel(kernel_name="python3", env={}))
+    assert seen[1][FONT_URL_ENV] == font_url("/room/")
+    assert seen[2][FONT_URL_ENV] == font_url("/")
+    path, version = font_url("/room/").split("?v=")
+    assert path == "/room/calf-tutorial/fonts/TutorialCJKSubset-Regular.ttf"
+    assert len(version) == 16
+    from tutorial.content import loader
+
+    monkeypatch.setattr(loader, "font_path", lambda name=None: tmp_path / "other.ttf")
+    monkeypatch.setattr("tutorial.site.present.font_path", loader.font_path)
+    (tmp_path / "other.ttf").write_bytes(b"another font")
+    assert font_url("/room/").split("?v=")[1] != version
+
+
 # -- a cap on visitors: "the room is full" beyond max_visitors kernels -----------------------
 
 

@@ -15,6 +15,7 @@ import nbformat
 import pytest
 
 from tutorial.content.i18n import using_language
+from tutorial.content.loader import font_path
 from tutorial.content.model import Routine, RoutineError
 from tutorial.content.practice import load_quiz_settings
 from tutorial.content.testing import seconds_routine
@@ -272,7 +273,7 @@ def test_every_hanzi_of_the_lessons_is_in_the_bundled_font():
     from fontTools.ttLib import TTFont
     from make_font_subset import is_cjk
 
-    cmap = TTFont(build._FONT).getBestCmap()
+    cmap = TTFont(font_path()).getBestCmap()
     texts = [build.lesson_info().__repr__()]
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)

@@ -8,6 +8,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 import tutorial
+from tutorial.store.files import FONT_URL_ENV
 from tutorial.widgets import style
 
 FONT = resources.files("tutorial").joinpath("fonts", "TutorialCJKSubset-Regular.ttf")
@@ -46,6 +47,43 @@ def test_the_page_style_serves_the_font_as_font_face():
     assert "unicode-range: U+2E80-9FFF" in css.split("}", 1)[0]
     assert "body[data-voila] .calf-lab-only" in css
     assert "zoom" not in css
+
+
+@pytest.fixture
+def font_css():
+    """``font_css()``: the page style's CSS, made afresh (it is made once per kernel)."""
+    style._font_css.cache_clear()
+    yield lambda: style.PageStyle(projector=False)._css
+    style._font_css.cache_clear()
+
+
+def test_on_the_presenting_server_the_page_style_links_to_the_servers_font(monkeypatch, font_css):
+    """``make present`` serves the font and names its URL in each kernel's environment: the
+    page style links to it (browsers fetch it once) instead of carrying 258 kB of it."""
+    url = "/room/calf-tutorial/fonts/TutorialCJKSubset-Regular.ttf?v=0123abcd"
+    monkeypatch.setenv(FONT_URL_ENV, url)
+    css = font_css()
+    assert f'src: url("{url}") format("truetype")' in css
+    assert "base64" not in css
+    assert len(css.encode()) < 10_000  # all of the page style; with the font in it, 350 kB
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "https://elsewhere.example/font.ttf",  # only a path on the page's own server
+        '/font.ttf") ; } body { display: none',  # cannot end the CSS string
+        "/font.ttf\nx",
+        "fonts/relative.ttf",
+    ],
+)
+def test_the_page_style_embeds_the_font_unless_the_server_names_a_plain_path(
+    monkeypatch, font_css, url
+):
+    monkeypatch.setenv(FONT_URL_ENV, url)
+    encoded = re.search(r'src: url\("data:font/ttf;base64,([A-Za-z0-9+/=]+)"\)', font_css())
+    assert base64.b64decode(encoded.group(1)) == FONT.read_bytes()
 
 
 def test_projector_mode_from_the_switch_or_the_environment(monkeypatch):

@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import IGNORED_CONSOLE
+from conftest import IGNORED_CONSOLE, hanzi_glyphs
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -30,6 +30,10 @@ _VISIT = [
     "ipywidgets.Label('home: ' + os.path.basename(os.environ['CALF_TUTORIAL_HOME']))",
 ]
 _LAB = ["import tutorial\n", "tutorial.TimingLab()", "tutorial.privacy_note()"]
+_HANZI = [
+    "import ipywidgets\nimport tutorial\ntutorial.page_style()",
+    "ipywidgets.Label('BL40 委中 ST36 足三里').add_class('calf-widget')",
+]
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +41,7 @@ def server(present_server, make_notebook, tmp_path_factory):
     root = tmp_path_factory.mktemp("present-root")
     make_notebook(root, "visit.ipynb", _VISIT)
     make_notebook(root, "lab.ipynb", _LAB)
+    make_notebook(root, "hanzi.ipynb", _HANZI)
     return present_server(
         root,
         f"--MappingKernelManager.cull_idle_timeout={IDLE_TIMEOUT}",
@@ -237,4 +242,42 @@ def test_a_visitor_beyond_the_cap_is_told_the_room_is_full(
         assert response.status == 200
         second.locator(".widget-label", has_text="home: ").wait_for(timeout=120_000)
     finally:
+        context.close()
+
+
+def test_a_browser_fetches_the_font_from_the_server_once_not_with_every_page(
+    server, browser_without_cjk
+):
+    """The page style links to the server's copy of the bundled font (cached for good by
+    the browser) instead of carrying its 258 kB in every page; hanzi still draw from it in
+    a Chromium that has no CJK font at all."""
+    context = browser_without_cjk.new_context(viewport={"width": 390, "height": 844})
+    fonts = []
+    context.on("response", lambda r: fonts.append(r) if "/calf-tutorial/fonts/" in r.url else 0)
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}voila/render/hanzi.ipynb", timeout=120_000)
+        label = page.locator(".calf-widget.widget-label", has_text="委中")
+        label.wait_for(timeout=120_000)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        family = label.evaluate("el => getComputedStyle(el).fontFamily")
+        assert "Tutorial CJK" in family
+        for glyph in hanzi_glyphs(page, family, "委中足三里"):
+            assert glyph["width"] > 0, glyph
+            assert glyph["differs"], glyph
+            assert glyph["plainIsBox"], glyph  # no system font has them: the served font draws
+        css = page.evaluate(
+            "() => [...document.querySelectorAll('style')].map(s => s.textContent).join('')"
+        )
+        assert "calf-tutorial/fonts/TutorialCJKSubset-Regular.ttf?v=" in css
+        assert "data:font/ttf" not in css
+        assert [r.status for r in fonts] == [200]
+        assert fonts[0].headers["content-type"] == "font/ttf"
+        max_age = int(fonts[0].headers["cache-control"].split("max-age=")[1].split(",")[0])
+        assert max_age >= 365 * 86400
+        for other in ("OFL.txt", "TutorialCJKSubset-Bold.ttf"):  # nothing else from there
+            assert page.request.get(f"{server.url}calf-tutorial/fonts/{other}").status == 404
+    finally:
+        page.close(run_before_unload=True)
+        _wait_until(lambda: not server.visitor_dirs(), 20)  # the context stays open meanwhile
         context.close()

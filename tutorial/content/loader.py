@@ -38,8 +38,11 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 __all__ = [
+    "FONT_FILES",
     "LIMITS",
+    "PAGE_FONT",
     "STEP_ID_PATTERN",
+    "font_path",
     "get_point",
     "load_cun",
     "load_landmarks",
@@ -53,6 +56,20 @@ __all__ = [
     "save_routine",
     "technique_name",
 ]
+
+#: The bundled hanzi subsets in ``tutorial/fonts`` (``scripts/make_font_subset.py``): regular,
+#: and bold for matplotlib's titles and headings (matplotlib cannot embolden a font).
+FONT_FILES = ("TutorialCJKSubset-Regular.ttf", "TutorialCJKSubset-Bold.ttf")
+#: The one the pages use (browsers embolden it themselves).
+PAGE_FONT = FONT_FILES[0]
+
+
+def font_path(name: str = PAGE_FONT) -> Path:
+    """The file of the bundled font ``name`` (one of :data:`FONT_FILES`)."""
+    if name not in FONT_FILES:
+        raise ValueError(f"not a bundled font: {name!r}")  # i18n: ignore (a programming error)
+    return Path(str(resources.files("tutorial").joinpath("fonts", name)))
+
 
 #: Bounds a routine file must keep to. Generous for real routines, tight enough that a
 #: corrupt or hostile file cannot produce a 10-hour timer or a megabyte of step title.

@@ -31,7 +31,6 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -45,7 +44,7 @@ from matplotlib.transforms import Affine2D, ScaledTranslation
 
 from ..content import geometry
 from ..content.i18n import N_, _
-from ..content.loader import load_points, load_routine, load_techniques
+from ..content.loader import FONT_FILES, font_path, load_points, load_routine, load_techniques
 from ..content.model import VIEWS, Acupoint, Routine, Step
 
 __all__ = [
@@ -63,9 +62,6 @@ __all__ = [
     "step_png",
 ]
 
-#: The bundled hanzi subsets: regular, and bold for titles and headings (matplotlib cannot
-#: embolden a font; ``scripts/make_font_subset.py`` writes both).
-_FONT_FILES = ("TutorialCJKSubset-Regular.ttf", "TutorialCJKSubset-Bold.ttf")
 _CJK_FAMILY = "Tutorial CJK Subset"  # i18n: ignore (a font name)
 _FAMILY = ["DejaVu Sans", _CJK_FAMILY]  # i18n: ignore
 _fonts_registered = False
@@ -140,10 +136,8 @@ def register_fonts() -> list[str]:
     if not _fonts_registered:
         from matplotlib import font_manager
 
-        for name in _FONT_FILES:
-            font_manager.fontManager.addfont(
-                str(resources.files("tutorial").joinpath("fonts", name))
-            )
+        for name in FONT_FILES:
+            font_manager.fontManager.addfont(str(font_path(name)))
         _fonts_registered = True
     return list(_FAMILY)
 

@@ -41,7 +41,7 @@ from ..content.i18n import (
     per_language,
     using_language,
 )
-from ..content.loader import load_routine, routine_to_dict
+from ..content.loader import font_path, load_routine, routine_to_dict
 from ..content.model import RoutineError
 from . import export
 from .kernel import MARKER
@@ -51,7 +51,6 @@ __all__ = ["BuildReport", "build_site", "build_sites", "lesson_info", "render_ma
 _HERE = Path(__file__).parent
 _STATIC = _HERE / "static"
 _PACKAGE_STATIC = _HERE.parent / "static"
-_FONT = _HERE.parent / "fonts" / "TutorialCJKSubset-Regular.ttf"
 #: The page that says how to run the full course (JupyterLab, Python).
 FULL_COURSE = "full-course.html"
 _NEEDS_PYTHON = {
@@ -659,7 +658,7 @@ def _full_course_page(readme: Path) -> str:
 
 
 def _font_css() -> str:
-    data = base64.b64encode(_FONT.read_bytes()).decode("ascii")
+    data = base64.b64encode(font_path().read_bytes()).decode("ascii")
     return (  # i18n: ignore
         "/* The bundled hanzi subset (SIL OFL 1.1), inlined so that pages opened from disk\n"
         "   (file://) can use it: browsers refuse font files from disk. */\n"

@@ -17,9 +17,11 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import hashlib
 import html
 import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,16 +33,37 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Float, Int, Unicode, default
+from jupyter_server.utils import url_path_join
+from tornado.web import StaticFileHandler
+from traitlets import Bool, Float, Int, Unicode, default
 from voila import app as voila_app
 from voila.app import Voila
 from voila.handler import VoilaHandler
 
 from ..content.i18n import html_lang
-from ..content.loader import read_data_toml
-from ..store.files import DATA_DIR_ENV, VISITOR_ENV
+from ..content.loader import PAGE_FONT, font_path, read_data_toml
+from ..store.files import DATA_DIR_ENV, FONT_URL_ENV, VISITOR_ENV
 
-__all__ = ["PresentingVoila", "VisitorKernelManager", "main", "room_full_page"]
+__all__ = ["PresentingVoila", "VisitorKernelManager", "font_url", "main", "room_full_page"]
+
+#: Where under its base URL the presenting server serves the pages' font (``PAGE_FONT``).
+FONT_ROUTE = "calf-tutorial/fonts/"
+
+
+def font_url(base_url: str) -> str:
+    """The URL (a path) of the bundled font on a presenting server whose base URL is
+    ``base_url``, versioned by the font's content: browsers keep it for years (the static file
+    handler's cache time) and fetch it again only when the font changes."""
+    version = hashlib.sha256(font_path().read_bytes()).hexdigest()[:16]
+    return url_path_join(base_url or "/", FONT_ROUTE, PAGE_FONT) + f"?v={version}"
+
+
+class _FontHandler(StaticFileHandler):
+    """The bundled font, and nothing else from its folder (the route names the file)."""
+
+    def get_content_type(self) -> str:
+        return "font/ttf"
+
 
 _ROOM_FULL_HTML = """<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
@@ -114,6 +137,15 @@ class VisitorKernelManager(AsyncMappingKernelManager):
             "Seconds without a new visitor before pre-heated kernels are started again, one "
             "at a time: while a room is still arriving, refills would compete with the "
             "visitors' pages for the CPU."
+        ),
+    )
+
+    font_route = Bool(
+        False,
+        config=True,
+        help=(
+            "Whether the server serves the bundled font at FONT_ROUTE (PresentingVoila does): "
+            "kernels then link pages to it instead of sending 258 kB of font in every page."
         ),
     )
 
@@ -194,6 +226,8 @@ class VisitorKernelManager(AsyncMappingKernelManager):
         env = dict(os.environ if env is None else env)
         env[DATA_DIR_ENV] = folder
         env[VISITOR_ENV] = "1"
+        if self.font_route:  # Voila names its base URL in the kernel's environment
+            env[FONT_URL_ENV] = font_url(env.get("VOILA_BASE_URL", "/"))
         self._starting += 1
         try:
             kernel_id = await super().start_kernel(*args, env=env, **kwargs)
@@ -376,6 +410,7 @@ def _for_a_room(factory: Callable[..., type]) -> Callable[..., type]:
 
 class PresentingVoila(Voila):
     """Voila for a room: pages release their kernel when closed (:class:`_SetsXsrfCookie`),
+    browsers fetch the bundled font once (:func:`font_url`) instead of with every page,
     visitors beyond ``max_visitors`` kernels are turned away (:class:`_LimitsVisitors`), a
     visitor never waits for a pre-heated kernel that is not ready, and the pool refills
     without competing with a room that is still arriving (:class:`_PoolForARoom`).
@@ -384,6 +419,7 @@ class PresentingVoila(Voila):
     name = "voila"
 
     def init_settings(self) -> dict:
+        self.config.VisitorKernelManager.font_route = True  # served below (init_handlers)
         factory = voila_app.voila_kernel_manager_factory
         voila_app.voila_kernel_manager_factory = _for_a_room(factory)
         try:  # the kernel manager is made (and starts filling its pool) in there
@@ -392,7 +428,8 @@ class PresentingVoila(Voila):
             voila_app.voila_kernel_manager_factory = factory
 
     def init_handlers(self) -> list:
-        handlers = []
+        font = url_path_join(self.server_url, FONT_ROUTE, f"({re.escape(PAGE_FONT)})")
+        handlers = [(font, _FontHandler, {"path": str(font_path().parent)})]
         for handler in super().init_handlers():
             cls = handler[1] if len(handler) > 1 else None
             if isinstance(cls, type) and issubclass(cls, VoilaHandler):

@@ -24,6 +24,7 @@ from ..content.model import RoutineError
 __all__ = [
     "DATA_DIR_ENV",
     "FILE_NAME_PATTERN",
+    "FONT_URL_ENV",
     "STALE_TEMP_SECONDS",
     "VISITOR_ENV",
     "atomic_write_bytes",
@@ -39,6 +40,10 @@ DATA_DIR_ENV = "CALF_TUTORIAL_HOME"
 #: Set (to "1") by the presenting server for a visitor's kernel, whose data folder is private
 #: to that visit and deleted with it (``tutorial.site.present.VisitorKernelManager``).
 VISITOR_ENV = "CALF_TUTORIAL_VISITOR"
+#: Set by the presenting server for each kernel it starts: the URL (a path on that server) of
+#: the bundled CJK font, which pages then fetch once and cache instead of receiving it inside
+#: every page's widget state (``tutorial.widgets.style``).
+FONT_URL_ENV = "CALF_TUTORIAL_FONT_URL"
 
 #: A file name typed into a file box: letters, digits, ``.``, ``_``, ``-`` and spaces,
 #: 1-80 characters, not starting with a dot or a space. No folders, no ``..``.

@@ -15,13 +15,16 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import anywidget
 import traitlets
+
+from ..content.loader import font_path
+from ..store.files import FONT_URL_ENV
 
 __all__ = [
     "CJK_FONT_FAMILY_CSS",
@@ -62,11 +65,25 @@ def set_projector(on: bool | None = True) -> None:
         style.projector = projector()
 
 
+# What a font URL from the presenting server may hold: a path and a query, nothing that
+# could end the CSS string it goes into.
+_SAFE_URL = re.compile(r"/[A-Za-z0-9/._~%=&+-]*(\?[A-Za-z0-9._~%=&+-]*)?")
+
+
+def _font_url() -> str:
+    """Where the page gets the bundled font: the presenting server's copy when it says so
+    (``$CALF_TUTORIAL_FONT_URL``; 258 kB fetched once, and only by pages that show hanzi),
+    else the font itself as a data URL (JupyterLab, plain Voila)."""
+    served = os.environ.get(FONT_URL_ENV, "")
+    if _SAFE_URL.fullmatch(served):
+        return served
+    encoded = base64.b64encode(font_path().read_bytes()).decode("ascii")
+    return "data:font/ttf;base64," + encoded
+
+
 @cache
 def _font_css() -> str:
-    font = resources.files("tutorial").joinpath("fonts", "TutorialCJKSubset-Regular.ttf")
-    encoded = base64.b64encode(font.read_bytes()).decode("ascii")
-    return (_STATIC / "page.css").read_text().replace("__FONT_BASE64__", encoded)
+    return (_STATIC / "page.css").read_text().replace("__FONT_URL__", _font_url())
 
 
 def _css(on: bool) -> str:
