@@ -48,6 +48,7 @@ import urllib.request
 from pathlib import Path
 
 from common import CHROMIUM_ARGS, chromium_path, free_port, hideable_chromium
+from servers import jupyterlab_command
 
 NOTEBOOK_CELLS = [
     """import ipywidgets as w
@@ -142,20 +143,13 @@ def start_voila(notebook: Path, home: Path, lab: bool = False) -> tuple[subproce
     )
     name = "jupyterlab" if lab else "voila"
     if lab:
-        options = [
-            "--allow-root",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            "--IdentityProvider.token=",
-            "--ServerApp.password=",
-            f"--ServerApp.root_dir={notebook.parent}",
-        ]
+        command = jupyterlab_command(port, notebook.parent)
     else:
-        options = [str(notebook), f"--port={port}", "--Voila.ip=127.0.0.1"]
+        command = [sys.executable, "-m", "voila", str(notebook), "--no-browser"]
+        command += [f"--port={port}", "--Voila.ip=127.0.0.1"]
     log = (home / f"{name}.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", name, "--no-browser", *options],
+        command,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -26,6 +26,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 from ensure_browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
+from servers import jupyterlab_command  # noqa: E402
 
 VISIBLE_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 # Console noise that is not ours: Voila asks a CDN for icon fonts, which fails offline.
@@ -147,19 +148,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory, server_home: Path) -> S
         shutil.copy(notebook, root / notebook.name)
     port = _free_port()
     log = server_home / "jupyterlab.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--allow-root",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        "--IdentityProvider.token=",
-        "--ServerApp.password=",
-        f"--ServerApp.root_dir={root}",
-    ]
+    cmd = jupyterlab_command(port, root)
     with log.open("w") as out:
         proc = subprocess.Popen(
             cmd, env=_server_env(server_home), stdout=out, stderr=subprocess.STDOUT, cwd=root
