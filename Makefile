@@ -55,7 +55,7 @@ notebooks: $(STAMP)
 
 browser: $(STAMP)
 	$(PY) scripts/ensure_browser.py
-	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m browser --durations=15 $(PYTEST_ARGS)
 
 # After the lint, the browser tests run in the foreground and the unit tests and lessons beside
 # them at the lowest CPU priority, in the CPU the browser tests leave idle (scripts/run_tests.py).
