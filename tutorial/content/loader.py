@@ -8,6 +8,7 @@ field path and the fix.
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
@@ -42,6 +43,7 @@ __all__ = [
     "LIMITS",
     "PAGE_FONT",
     "STEP_ID_PATTERN",
+    "font_data_url",
     "font_path",
     "get_point",
     "load_cun",
@@ -69,6 +71,12 @@ def font_path(name: str = PAGE_FONT) -> Path:
     if name not in FONT_FILES:
         raise ValueError(f"not a bundled font: {name!r}")  # i18n: ignore (a programming error)
     return Path(str(resources.files("tutorial").joinpath("fonts", name)))
+
+
+def font_data_url() -> str:
+    """The pages' font as a ``data:`` URL, for CSS that must carry the font itself (a page
+    opened from disk, a kernel that no server serves the font for)."""
+    return "data:font/ttf;base64," + base64.b64encode(font_path().read_bytes()).decode("ascii")
 
 
 #: Bounds a routine file must keep to. Generous for real routines, tight enough that a

@@ -41,7 +41,7 @@ from ..content.i18n import (
     per_language,
     using_language,
 )
-from ..content.loader import font_path, load_routine, routine_to_dict
+from ..content.loader import font_data_url, load_routine, routine_to_dict
 from ..content.model import RoutineError
 from . import export
 from .kernel import MARKER
@@ -658,12 +658,11 @@ def _full_course_page(readme: Path) -> str:
 
 
 def _font_css() -> str:
-    data = base64.b64encode(font_path().read_bytes()).decode("ascii")
     return (  # i18n: ignore
         "/* The bundled hanzi subset (SIL OFL 1.1), inlined so that pages opened from disk\n"
         "   (file://) can use it: browsers refuse font files from disk. */\n"
         '@font-face { font-family: "Tutorial CJK"; font-style: normal; font-weight: 400;\n'
-        f'  src: url("data:font/ttf;base64,{data}") format("truetype");\n'
+        f'  src: url("{font_data_url()}") format("truetype");\n'
         "  unicode-range: U+2E80-9FFF, U+F900-FAFF, U+FF00-FFEF; }\n"
     )
 

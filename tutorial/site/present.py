@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,13 @@ def font_url(base_url: str) -> str:
     """The URL (a path) of the bundled font on a presenting server whose base URL is
     ``base_url``, versioned by the font's content: browsers keep it for years (the static file
     handler's cache time) and fetch it again only when the font changes."""
-    version = hashlib.sha256(font_path().read_bytes()).hexdigest()[:16]
-    return url_path_join(base_url or "/", FONT_ROUTE, PAGE_FONT) + f"?v={version}"
+    return url_path_join(base_url or "/", FONT_ROUTE, PAGE_FONT) + f"?v={_font_version()}"
+
+
+@cache
+def _font_version() -> str:
+    """The font's content hash, read once per server (not at every kernel start)."""
+    return hashlib.sha256(font_path().read_bytes()).hexdigest()[:16]
 
 
 class _FontHandler(StaticFileHandler):

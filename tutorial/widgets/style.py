@@ -12,7 +12,6 @@ environment variable ``CALF_TUTORIAL_PROJECTOR`` (``make present`` sets it to 1)
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import re
@@ -23,7 +22,7 @@ from pathlib import Path
 import anywidget
 import traitlets
 
-from ..content.loader import font_path
+from ..content.loader import font_data_url
 from ..store.files import FONT_URL_ENV
 
 __all__ = [
@@ -77,8 +76,7 @@ def _font_url() -> str:
     served = os.environ.get(FONT_URL_ENV, "")
     if _SAFE_URL.fullmatch(served):
         return served
-    encoded = base64.b64encode(font_path().read_bytes()).decode("ascii")
-    return "data:font/ttf;base64," + encoded
+    return font_data_url()
 
 
 @cache
