@@ -325,6 +325,18 @@ def test_delete_button_asks_first_then_erases_everything():
     assert "No sessions yet" in report._summary.value
 
 
+def test_the_action_buttons_size_to_their_label():
+    """ipywidgets' default button width cut "Delete my practice data" to "Delete my practi..."
+    (seen in Voila, lesson 8); every action button of the report takes its label's width."""
+    report = PracticeReport()
+    buttons = [report.refresh_button, report.csv_button, report.delete_button]
+    buttons += [report.confirm_button, report.cancel_button]
+    assert [b.layout.width for b in buttons] == ["auto"] * 5
+    report.delete_button.click()  # shown for the confirmation: still their label's width
+    assert report.confirm_button.layout.display == ""
+    assert report.confirm_button.layout.width == "auto"
+
+
 def test_csv_download_is_a_data_link_and_text_is_never_markup():
     store = _stored(1)
     store.add_session(

@@ -346,23 +346,30 @@ class PracticeReport(widgets.VBox):
         self.calendar.add_class("calf-log-calendar")
         self.steps = Picture(width=720)
         self.steps.add_class("calf-log-steps")
-        self.refresh_button = widgets.Button(description=_("Refresh"), icon="refresh")
+        # Buttons size to their label: the default width cuts "Delete my practice data"
+        # ("Delete my practi...") and the confirmation.
+        fit = {"width": "auto"}  # i18n: ignore
+        self.refresh_button = widgets.Button(description=_("Refresh"), icon="refresh", layout=fit)
         self.refresh_button.on_click(self._on_refresh_click)
-        self.csv_button = widgets.Button(description=_("Download as CSV"), icon="download")
+        self.csv_button = widgets.Button(
+            description=_("Download as CSV"), icon="download", layout=fit
+        )
         self.csv_button.on_click(self._on_csv_click)
         self._csv_link = widgets.HTML("")
         self._privacy = widgets.HTML("")
         self._privacy.add_class("calf-log-privacy")
         self.delete_button = widgets.Button(
-            description=text["delete_button"], icon="trash", button_style="warning"
+            description=text["delete_button"], icon="trash", button_style="warning", layout=fit
         )
         self.delete_button.on_click(self._on_delete_click)
         self.confirm_button = widgets.Button(
-            description=text["delete_confirm"], button_style="danger", layout={"display": "none"}
+            description=text["delete_confirm"],
+            button_style="danger",
+            layout={**fit, "display": "none"},
         )
         self.confirm_button.on_click(self._on_confirm_click)
         self.cancel_button = widgets.Button(
-            description=text["delete_cancel"], layout={"display": "none"}
+            description=text["delete_cancel"], layout={**fit, "display": "none"}
         )
         self.cancel_button.on_click(self._on_cancel_click)
         self._status = widgets.HTML("")
