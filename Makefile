@@ -76,6 +76,7 @@ bench: $(STAMP)
 	$(PY) bench/quiz.py
 	$(PY) bench/store.py
 	$(PY) bench/fifty_steps.py
+	$(PY) bench/hostile_files.py
 	$(PY) bench/voila_lesson7.py
 	$(PY) bench/kernel_cost.py
 	$(PY) bench/site.py

