@@ -16,11 +16,13 @@ import matplotlib.pyplot as plt
 import pytest
 
 import tutorial
+from tutorial.content import i18n
 from tutorial.store.db import Store, get_store, iso
 from tutorial.store.practicelog import (
     CSV_COLUMNS,
     PracticeLog,
     SessionRecord,
+    StepTime,
     practice_log,
     routine_snapshot,
 )
@@ -250,6 +252,63 @@ def test_step_summaries_are_medians_in_routine_order():
     first = summaries[0]
     assert first.count == 5
     assert first.actual_q1 <= first.actual_median <= first.actual_q3 <= first.planned_median * 1.1
+
+
+def _timed_log(count: int, *, title: str = "T") -> PracticeLog:
+    """``count`` sessions a day apart, the newest first in time order last, each of two
+    steps (the second skipped) and the switch between legs, which never counts."""
+    start = dt.datetime(2026, 3, 1, 9, 5, tzinfo=dt.timezone.utc)
+    steps = (
+        StepTime("press", "Press", "right", 60.0, 75.0, 0.0, False),
+        StepTime("switch-legs", "Switch legs", None, 10.0, 12.0, 0.0, False),
+        StepTime("knead", "Knead", "right", 30.0, 0.0, 0.0, True),
+    )
+    return PracticeLog(
+        SessionRecord(
+            f"s{i}", start + dt.timedelta(days=i), start, title, "default", "one", steps, {}
+        )
+        for i in range(count)
+    )
+
+
+def test_the_log_shows_in_a_notebook_as_a_table_of_the_latest_sessions():
+    html_view = _timed_log(12)._repr_html_()
+    assert "12 sessions kept, on 12 days." in html_view
+    assert "The latest 10 are listed" in html_view
+    assert html_view.count("<tr>") == 1 + 10  # the header and 10 sessions
+    rows = html_view.split("<tbody>")[1]
+    # newest first: 12 March (the 12th session) before 3 March; 2 March and 1 March left out
+    assert rows.index("Mar 12, 2026") < rows.index("Mar 3, 2026")
+    assert "Mar 2, 2026" not in rows
+    assert "Mar 1, 2026" not in rows
+    # planned 1:30 and actual 1:15 for the two steps; the switch between legs is not counted
+    assert ">1:30<" in rows
+    assert ">1:15<" in rows
+    assert ">1 of 2<" in rows  # one step done, one skipped
+
+
+def test_a_short_log_lists_every_session_and_an_empty_one_says_how_to_start():
+    assert "The latest" not in _timed_log(3)._repr_html_()
+    assert _timed_log(3)._repr_html_().count("<tr>") == 1 + 3
+    empty = PracticeLog([])._repr_html_()
+    assert "No sessions yet. Open lesson 4" in empty
+    assert "<table" not in empty
+    broken = PracticeLog([], problem="the practice file is busy")._repr_html_()
+    assert "the practice file is busy" in broken
+
+
+def test_the_log_view_keeps_a_routine_title_as_text():
+    html_view = _timed_log(1, title="<img src=x onerror=alert(1)>")._repr_html_()
+    assert "<img" not in html_view
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html_view
+
+
+def test_the_log_view_speaks_the_learners_language():
+    with i18n.using_language("zh-Hans"):
+        html_view = _timed_log(1)._repr_html_()
+    assert "When" not in html_view
+    assert "sessions kept" not in html_view
+    assert "2026" in html_view
 
 
 # -- the charts: zero, one and a thousand sessions ------------------------------------------

@@ -292,6 +292,15 @@ def test_site_css_serves_the_font_inline_under_its_family_name():
     assert "http" not in css.split("*/", 1)[1]
 
 
+def test_the_site_hides_what_only_jupyterlab_users_can_do():
+    # lessons 0, 4, 5, 7 and 8 wrap "press Shift + Enter" and Python calls in this class
+    lessons = [
+        p for p in (REPO / "notebooks").glob("*.ipynb") if "calf-lab-only" in p.read_text("utf-8")
+    ]
+    assert len(lessons) >= 5
+    assert re.search(r"\.calf-lab-only\s*\{\s*display:\s*none", build.site_css())
+
+
 # -- one-file timer --------------------------------------------------------------------------
 
 

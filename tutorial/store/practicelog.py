@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, overload
 
 from ..content import i18n
-from ..content.i18n import _
+from ..content.i18n import _, ngettext
 from ..content.loader import load_routine, read_data_toml
 from ..content.model import Routine
 from .db import Store, get_store, parse_time
@@ -76,6 +76,14 @@ CSV_COLUMNS = (
 def load_log_settings() -> Mapping[str, Any]:
     """Texts and numbers of the practice log (``tutorial/data/practicelog.toml``)."""
     return read_data_toml("practicelog.toml")
+
+
+def _clock(seconds: float) -> str:
+    """``m:ss`` (or ``h:mm:ss``) for a duration in seconds."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 # -- records ---------------------------------------------------------------------------------
@@ -209,6 +217,77 @@ class PracticeLog(Sequence[SessionRecord]):
 
     def __repr__(self) -> str:
         return f"<PracticeLog: {len(self)} sessions on {len(self.days())} days>"  # i18n: ignore
+
+    #: How many of the latest sessions the notebook view lists (the CSV has them all).
+    SHOWN = 10
+
+    def _repr_html_(self) -> str:
+        """The latest sessions as a table, for a notebook cell (every value escaped)."""
+        import html
+
+        from babel.dates import format_skeleton, format_time
+
+        def cell(text: str, tag: str = "td", align: str = "left") -> str:
+            return (
+                f'<{tag} style="text-align:{align};padding:2px 10px 2px 0">'  # i18n: ignore
+                f"{html.escape(text)}</{tag}>"
+            )
+
+        def paragraph(text: str) -> str:
+            return f'<p style="margin:4px 0">{html.escape(text)}</p>'  # i18n: ignore
+
+        if self.problem:
+            body = paragraph(self.problem)
+        elif not self.sessions:
+            body = paragraph(load_log_settings()["text"]["no_sessions"])
+        else:
+            locale = i18n.babel_locale()
+            n, days = len(self), len(self.days())
+            heading = ngettext(
+                "{n} session kept, on {days}.", "{n} sessions kept, on {days}.", n
+            ).format(n=n, days=ngettext("{n} day", "{n} days", days).format(n=days))
+            shown = self.sessions[::-1][: self.SHOWN]
+            if n > len(shown):
+                heading += " " + _(
+                    "The latest {shown} are listed; Download as CSV gives every step of every "
+                    "session."
+                ).format(shown=len(shown))
+            header = "".join(
+                cell(text, "th", align)
+                for text, align in (
+                    (_("When"), "left"),
+                    (_("Routine"), "left"),
+                    (_("Steps done"), "right"),
+                    (_("Planned"), "right"),
+                    (_("Actual"), "right"),
+                )
+            )
+            rows = []
+            for session in shown:
+                local = session.started_at.astimezone()
+                steps = [s for s in session.steps if s.id != SWITCH_ID]
+                skipped = sum(s.skipped for s in steps)
+                done = _("{done} of {total}").format(done=len(steps) - skipped, total=len(steps))
+                rows.append(
+                    "<tr>"
+                    + cell(
+                        _("{date} at {time}").format(
+                            date=format_skeleton("yMMMEd", local, locale=locale),
+                            time=format_time(local, "short", locale=locale),
+                        )
+                    )
+                    + cell(session.routine_title)
+                    + cell(done, align="right")
+                    + cell(_clock(session.planned_s), align="right")
+                    + cell(_clock(session.actual_s), align="right")
+                    + "</tr>"
+                )
+            body = (
+                paragraph(heading)
+                + '<table class="calf-practice-log" style="border-collapse:collapse">'
+                + f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            )
+        return f'<div class="calf-practice-log-view">{body}</div>'  # i18n: ignore
 
     # -- what the practice shows ---------------------------------------------------------
 
