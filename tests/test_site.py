@@ -287,9 +287,22 @@ def test_every_hanzi_of_the_lessons_is_in_the_bundled_font():
 
 def test_site_css_serves_the_font_inline_under_its_family_name():
     css = build.site_css()
-    assert '@font-face { font-family: "Tutorial CJK"' in css
+    assert re.search(r'@font-face \{\s*font-family: "Tutorial CJK";', css)
     assert "data:font/ttf;base64," in css
     assert "http" not in css.split("*/", 1)[1]
+
+
+def test_the_site_and_the_lessons_declare_the_font_with_one_rule():
+    from tutorial.widgets import style
+
+    def rule(css: str) -> str:
+        found = re.search(r"@font-face \{[^}]*\}", css).group(0)
+        return re.sub(r'url\("[^"]*"\)', 'url("...")', found)
+
+    site, lessons = rule(build.site_css()), rule(style.PageStyle(projector=False)._css)
+    assert site == lessons
+    assert "U+20000-2FFFF" in site  # hanzi outside the Basic Multilingual Plane too
+    assert build.site_css().count("@font-face") == 1
 
 
 def test_the_site_hides_what_only_jupyterlab_users_can_do():

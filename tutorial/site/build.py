@@ -658,13 +658,11 @@ def _full_course_page(readme: Path) -> str:
 
 
 def _font_css() -> str:
-    return (  # i18n: ignore
-        "/* The bundled hanzi subset (SIL OFL 1.1), inlined so that pages opened from disk\n"
-        "   (file://) can use it: browsers refuse font files from disk. */\n"
-        '@font-face { font-family: "Tutorial CJK"; font-style: normal; font-weight: 400;\n'
-        f'  src: url("{font_data_url()}") format("truetype");\n'
-        "  unicode-range: U+2E80-9FFF, U+F900-FAFF, U+FF00-FFEF; }\n"
-    )
+    """The lessons' ``@font-face`` rule with the font inlined, so that pages opened from disk
+    (``file://``) can use it: browsers refuse font files from disk."""
+    from ..widgets.style import font_face_css
+
+    return font_face_css(font_data_url())
 
 
 def site_css() -> str:

@@ -29,6 +29,7 @@ __all__ = [
     "CJK_FONT_FAMILY_CSS",
     "PROJECTOR_ENV",
     "PageStyle",
+    "font_face_css",
     "hanzi_fonts",
     "page_style",
     "projector",
@@ -79,9 +80,15 @@ def _font_url() -> str:
     return font_data_url()
 
 
+def font_face_css(url: str) -> str:
+    """The ``@font-face`` rule of the bundled font at ``url`` (``static/font-face.css``): the
+    one rule the lessons' page style and the static site both use."""
+    return (_STATIC / "font-face.css").read_text(encoding="utf-8").replace("__FONT_URL__", url)
+
+
 @cache
 def _font_css() -> str:
-    return (_STATIC / "page.css").read_text().replace("__FONT_URL__", _font_url())
+    return font_face_css(_font_url()) + (_STATIC / "page.css").read_text(encoding="utf-8")
 
 
 def _css(on: bool) -> str:
