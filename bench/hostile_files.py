@@ -34,20 +34,13 @@ import tomli_w
 import tutorial
 from tutorial.content.loader import routine_to_dict
 
+ROOT = Path(__file__).resolve().parent.parent
+#: Byte strings that broke or stress the loader, shared with tests/test_hostile_files.py.
 NASTY = [
-    b"\\ud800",
-    b"\\u0000",
-    b"\x1b[2J",
-    b"1" + b"0" * 400,
-    b"1e400",
-    b"[[[[[[[[[[[[",
-    b"{a={b={c={d={e={f={g={h={i=1}}}}}}}}}",
-    b"a.b.c.d.e.f.g.h.i.j.k",
-    b'"""',
-    b"\xff\xfe",
-    b"\xed\xa0\x80",
-    b"nan",
-    b"\n[[steps]]\n",
+    text.encode("latin-1")
+    for text in json.loads((ROOT / "tests" / "cases" / "hostile_fragments.json").read_text())[
+        "fragments"
+    ]
 ]
 
 

@@ -277,24 +277,12 @@ def _mutated(draw, base: bytes) -> bytes:
     return bytes(data)
 
 
+# Byte strings that broke or stress the loader, shared with bench/hostile_files.py.
 _NASTY = [
-    b"\\ud800",
-    b"\\u0000",
-    b"\x1b[2J",
-    b"1" + b"0" * 400,
-    b"1e400",
-    b"[[[[[[[[[[[[",
-    b"{a={b={c={d={e={f={g={h={i=1}}}}}}}}}",
-    b"a.b.c.d.e.f.g.h.i.j.k",
-    b'"""',
-    b"'''",
-    b"\xff\xfe",
-    b"\xed\xa0\x80",  # an encoded surrogate
-    b"-0",
-    b"nan",
-    b"inf",
-    b"\n[[steps]]\n",
-    b"1979-05-27T07:32:00Z",
+    text.encode("latin-1")
+    for text in json.loads(
+        (Path(__file__).parent / "cases" / "hostile_fragments.json").read_text()
+    )["fragments"]
 ]
 
 
