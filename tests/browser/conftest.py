@@ -7,6 +7,8 @@ scoping selectors to the visible panel) are in the project's e2e notes.
 
 from __future__ import annotations
 
+import contextlib
+import http.cookiejar
 import json
 import os
 import re
@@ -532,8 +534,10 @@ def console_errors() -> Callable[[object], list[str]]:
 
 
 #: JupyterLab's "Select Kernel" prompt. On a busy machine it sometimes asks, although the
-#: notebook names its kernel (the kernel specs arrive after the notebook opens); a person
-#: presses Select and goes on.
+#: notebook names its kernel: when the kernel specs arrive after the notebook opens, or when
+#: starting the kernel takes too long. ``open_notebook`` starts the kernel first, so that
+#: JupyterLab connects to it and has nothing to choose; should the prompt come anyway, a
+#: person presses Select and goes on.
 _KERNEL_PROMPT = re.compile("select kernel", re.IGNORECASE)
 
 
@@ -542,7 +546,18 @@ def _kernel_prompt(page):
 
 
 def _accept_kernel_prompt(dialog) -> None:
-    dialog.locator(".jp-mod-accept").click()
+    """Press Select on each prompt showing: JupyterLab can queue a second one behind the
+    first, and Playwright runs a locator handler again only once its overlay has gone."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    prompts = _kernel_prompt(dialog.page)
+    for _ in range(5):
+        if not prompts.count():
+            return
+        # closed meanwhile, or covered by the next one: look again
+        with contextlib.suppress(PlaywrightError):
+            prompts.first.locator(".jp-mod-accept").click(timeout=5_000)
+        dialog.page.wait_for_timeout(300)
 
 
 def wait_kernel_idle(page, timeout: float = 60_000) -> None:
@@ -570,11 +585,37 @@ def wait_kernel_idle(page, timeout: float = 60_000) -> None:
         _accept_kernel_prompt(_kernel_prompt(page))
 
 
+def start_notebook_kernel(server: Server, name: str) -> str:
+    """Start the kernel of notebook ``name`` (a session for its path, the kernel its metadata
+    names) through the server's REST API, as JupyterLab would; returns the kernel id.
+
+    JupyterLab then connects to this session instead of choosing and starting a kernel
+    itself, the step that can end in a "Select Kernel" prompt on a busy machine. What the
+    tests check (the notebook runs in JupyterLab, its widgets work) is unchanged.
+    """
+    notebook = json.loads((server.root / name).read_text(encoding="utf-8"))
+    kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name", "python3")
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{server.url}lab", timeout=60).read()  # sets the _xsrf cookie
+    xsrf = next(cookie.value for cookie in jar if cookie.name == "_xsrf")
+    body = {"path": name, "name": name, "type": "notebook", "kernel": {"name": kernel}}
+    request = urllib.request.Request(
+        f"{server.url}api/sessions",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "X-XSRFToken": xsrf},
+    )
+    with opener.open(request, timeout=120) as response:
+        return json.loads(response.read())["kernel"]["id"]
+
+
 @pytest.fixture
 def open_notebook(lab_server: Server) -> Callable[[object, str], object]:
     """``open_notebook(page, name)``: open a notebook of the lab root; returns its panel."""
 
     def open_(page, name: str):
+        start_notebook_kernel(lab_server, name)
         page.goto(f"{lab_server.url}lab/tree/{name}?reset")
         panel = page.locator(VISIBLE_PANEL)
         panel.wait_for(state="visible", timeout=60_000)
