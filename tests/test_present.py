@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 
 import pytest
 
@@ -449,6 +450,40 @@ def test_a_page_request_counts_as_an_arrival():
     page = type("Presenting", (_LimitsVisitors, Page), {})()
     asyncio.run(page.get())
     assert page.kernel_manager.arrivals == 1
+
+
+def test_pages_leave_out_the_templates_cdn_stylesheets_and_nothing_else():
+    """Voila's own lab template, as installed, links Font Awesome from a CDN; the page the
+    presenting server writes does not, and everything else it writes is unchanged."""
+    from jupyter_core.paths import jupyter_path
+
+    from tutorial.site.present import _KeepsRequestsOnTheServer
+
+    found = [
+        Path(folder, "lab", "index.html.j2")
+        for folder in jupyter_path("voila", "templates")
+        if Path(folder, "lab", "index.html.j2").exists()
+    ]
+    source = found[0].read_text() if found else ""
+    cdn_lines = [line for line in source.splitlines() if "cdn.jsdelivr.net" in line]
+    assert len(cdn_lines) == 2, "Voila's lab template changed: see _CDN_STYLESHEET"
+    head = "<style>a {}</style>\n" + "\n".join(cdn_lines) + "\n<script>x()</script>"
+
+    class Page:
+        def __init__(self):
+            self.written = []
+
+        def write(self, chunk):
+            self.written.append(chunk)
+
+    page = type("Presenting", (_KeepsRequestsOnTheServer, Page), {})()
+    for chunk in (head, head.encode("utf-8"), "<p>委中</p>", b"\x00", {"json": 1}):
+        page.write(chunk)
+    text, data, *others = page.written
+    assert "cdn" not in text
+    assert text.replace(" ", "").replace("\n", "") == "<style>a{}</style><script>x()</script>"
+    assert data == text.encode("utf-8")
+    assert others == ["<p>委中</p>", b"\x00", {"json": 1}]
 
 
 def test_a_closed_page_releases_its_kernel_even_after_a_refill_failed(tmp_path):

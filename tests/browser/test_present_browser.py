@@ -33,6 +33,7 @@ _LAB = ["import tutorial\n", "tutorial.TimingLab()", "tutorial.privacy_note()"]
 _HANZI = [
     "import ipywidgets\nimport tutorial\ntutorial.page_style()",
     "ipywidgets.Label('BL40 委中 ST36 足三里').add_class('calf-widget')",
+    "ipywidgets.Button(description='Upload a photo', icon='upload')",
 ]
 
 
@@ -245,15 +246,18 @@ def test_a_visitor_beyond_the_cap_is_told_the_room_is_full(
         context.close()
 
 
-def test_a_browser_fetches_the_font_from_the_server_once_not_with_every_page(
-    server, browser_without_cjk
-):
+def test_a_page_asks_only_the_server_and_fetches_the_font_once(server, browser_without_cjk):
     """The page style links to the server's copy of the bundled font (cached for good by
     the browser) instead of carrying its 258 kB in every page; hanzi still draw from it in
-    a Chromium that has no CJK font at all."""
+    a Chromium that has no CJK font at all. No request leaves the server (Voila's template
+    links a CDN), and the widgets' icons still draw, from Voila's own copy of their font."""
     context = browser_without_cjk.new_context(viewport={"width": 390, "height": 844})
-    fonts = []
+    fonts, elsewhere = [], []
     context.on("response", lambda r: fonts.append(r) if "/calf-tutorial/fonts/" in r.url else 0)
+    context.on(
+        "request",
+        lambda r: elsewhere.append(r.url) if not r.url.startswith((server.url, "blob:")) else 0,
+    )
     page = context.new_page()
     try:
         page.goto(f"{server.url}voila/render/hanzi.ipynb", timeout=120_000)
@@ -277,6 +281,14 @@ def test_a_browser_fetches_the_font_from_the_server_once_not_with_every_page(
         assert max_age >= 365 * 86400
         for other in ("OFL.txt", "TutorialCJKSubset-Bold.ttf"):  # nothing else from there
             assert page.request.get(f"{server.url}calf-tutorial/fonts/{other}").status == 404
+        icon = page.get_by_role("button", name="Upload a photo").locator("i.fa-upload")
+        drawn = icon.evaluate(
+            """el => ({width: el.getBoundingClientRect().width,
+                       family: getComputedStyle(el, '::before').fontFamily})"""
+        )
+        assert drawn["width"] > 0, drawn
+        assert "Font Awesome" in drawn["family"], drawn
+        assert elsewhere == []
     finally:
         page.close(run_before_unload=True)
         _wait_until(lambda: not server.visitor_dirs(), 20)  # the context stays open meanwhile

@@ -321,6 +321,30 @@ class _LimitsVisitors:
         await super().get(*args, **kwargs)  # type: ignore[misc]
 
 
+#: What Voila's lab template asks a CDN for on every page: Font Awesome, which Voila's own
+#: bundle already carries (the widgets' icons draw from it without the CDN).
+_CDN_STYLESHEET = re.compile(
+    r'<link rel="stylesheet" href="https://cdn\.jsdelivr\.net/npm/@fortawesome/[^"]*"'
+    r"[^>]*>\s*"
+)
+
+
+class _KeepsRequestsOnTheServer:
+    """Page handler mixin: leave out the template's CDN stylesheets, so that a visitor's page
+    asks nothing of any server but this one. A room without internet (or behind a filter
+    that drops such requests) would otherwise hold the page's first paint until the
+    stylesheet request gives up, and the course says nothing about visitors is sent
+    anywhere."""
+
+    def write(self, chunk: Any) -> None:
+        if isinstance(chunk, bytes) and b"cdn.jsdelivr.net" in chunk:
+            text = chunk.decode("utf-8", "surrogateescape")
+            chunk = _CDN_STYLESHEET.sub("", text).encode("utf-8", "surrogateescape")
+        elif isinstance(chunk, str) and "cdn.jsdelivr.net" in chunk:
+            chunk = _CDN_STYLESHEET.sub("", chunk)
+        super().write(chunk)  # type: ignore[misc]
+
+
 def _ready(task: asyncio.Future) -> bool:
     return task.done() and not task.cancelled() and task.exception() is None
 
@@ -416,7 +440,8 @@ def _for_a_room(factory: Callable[..., type]) -> Callable[..., type]:
 
 class PresentingVoila(Voila):
     """Voila for a room: pages release their kernel when closed (:class:`_SetsXsrfCookie`),
-    browsers fetch the bundled font once (:func:`font_url`) instead of with every page,
+    ask nothing of any other server (:class:`_KeepsRequestsOnTheServer`), browsers fetch
+    the bundled font once (:func:`font_url`) instead of with every page,
     visitors beyond ``max_visitors`` kernels are turned away (:class:`_LimitsVisitors`), a
     visitor never waits for a pre-heated kernel that is not ready, and the pool refills
     without competing with a room that is still arriving (:class:`_PoolForARoom`).
@@ -439,7 +464,7 @@ class PresentingVoila(Voila):
         for handler in super().init_handlers():
             cls = handler[1] if len(handler) > 1 else None
             if isinstance(cls, type) and issubclass(cls, VoilaHandler):
-                mixins = (_LimitsVisitors, _SetsXsrfCookie, cls)
+                mixins = (_LimitsVisitors, _SetsXsrfCookie, _KeepsRequestsOnTheServer, cls)
                 patched = type(f"Presenting{cls.__name__}", mixins, {})
                 handler = (handler[0], patched, *handler[2:])
             handlers.append(handler)
