@@ -32,6 +32,7 @@ from ..content import i18n
 from ..content.i18n import _, ngettext
 from ..content.loader import load_routine, read_data_toml
 from ..content.model import Routine
+from ..content.timing import SWITCH_ID
 from .db import Store, get_store, parse_time
 from .files import atomic_write_text, visitor_kernel
 
@@ -42,6 +43,7 @@ __all__ = [
     "SessionRecord",
     "StepSummary",
     "StepTime",
+    "date_and_time",
     "load_log_settings",
     "practice_log",
     "privacy_note",
@@ -53,7 +55,6 @@ __all__ = [
 
 #: Schedules a learner can pick: the most days allowed from one practice to the next.
 SCHEDULES: dict[str, int] = {"daily": 1, "every-other-day": 2}
-SWITCH_ID = "switch-legs"
 CSV_COLUMNS = (
     "session_id",
     "date",
@@ -76,6 +77,17 @@ CSV_COLUMNS = (
 def load_log_settings() -> Mapping[str, Any]:
     """Texts and numbers of the practice log (``tutorial/data/practicelog.toml``)."""
     return read_data_toml("practicelog.toml")
+
+
+def date_and_time(moment: dt.datetime) -> tuple[str, str]:
+    """``moment`` in local time as the practice log shows it, in the learner's language:
+    a date with its weekday (``"Sun, Nov 29, 2026"``) and a short time (``"6:14 PM"``)."""
+    from babel.dates import format_skeleton, format_time
+
+    local, locale = moment.astimezone(), i18n.babel_locale()
+    return format_skeleton("yMMMEd", local, locale=locale), format_time(
+        local, "short", locale=locale
+    )
 
 
 def _clock(seconds: float) -> str:
@@ -225,8 +237,6 @@ class PracticeLog(Sequence[SessionRecord]):
         """The latest sessions as a table, for a notebook cell (every value escaped)."""
         import html
 
-        from babel.dates import format_skeleton, format_time
-
         def cell(text: str, tag: str = "td", align: str = "left") -> str:
             return (
                 f'<{tag} style="text-align:{align};padding:2px 10px 2px 0">'  # i18n: ignore
@@ -241,7 +251,6 @@ class PracticeLog(Sequence[SessionRecord]):
         elif not self.sessions:
             body = paragraph(load_log_settings()["text"]["no_sessions"])
         else:
-            locale = i18n.babel_locale()
             n, days = len(self), len(self.days())
             heading = ngettext(
                 "{n} session kept, on {days}.", "{n} sessions kept, on {days}.", n
@@ -264,18 +273,13 @@ class PracticeLog(Sequence[SessionRecord]):
             )
             rows = []
             for session in shown:
-                local = session.started_at.astimezone()
+                date, time_ = date_and_time(session.started_at)
                 steps = [s for s in session.steps if s.id != SWITCH_ID]
                 skipped = sum(s.skipped for s in steps)
                 done = _("{done} of {total}").format(done=len(steps) - skipped, total=len(steps))
                 rows.append(
                     "<tr>"
-                    + cell(
-                        _("{date} at {time}").format(
-                            date=format_skeleton("yMMMEd", local, locale=locale),
-                            time=format_time(local, "short", locale=locale),
-                        )
-                    )
+                    + cell(_("{date} at {time}").format(date=date, time=time_))
                     + cell(session.routine_title)
                     + cell(done, align="right")
                     + cell(_clock(session.planned_s), align="right")

@@ -32,6 +32,7 @@ from ..store.db import Store, get_store
 from ..store.practicelog import (
     SCHEDULES,
     PracticeLog,
+    date_and_time,
     load_log_settings,
     practice_log,
     privacy_text,
@@ -506,10 +507,8 @@ class PracticeReport(widgets.VBox):
             self._summary.value = _p(text["no_sessions"], bold=True)
             return
         adherence = self.practice.adherence(self.schedule, today=self.today)
-        last = self.practice[-1].started_at.astimezone()
         name = {value: label for label, value in self.schedule_buttons.options}
         weeks = load_log_settings()["calendar"]["weeks"]
-        from babel.dates import format_skeleton, format_time
         from babel.numbers import format_percent
 
         locale = babel_locale()
@@ -536,16 +535,13 @@ class PracticeReport(widgets.VBox):
                 weeks,
             ).format(schedule=schedule, weeks=weeks)
         streak = adherence.streak_days
+        date, time_ = date_and_time(self.practice[-1].started_at)
         lines = [
             ngettext(
                 "{n} session kept; the latest on {date} at {time}.",
                 "{n} sessions kept; the latest on {date} at {time}.",
                 n,
-            ).format(
-                n=n,
-                date=format_skeleton("yMMMEd", last, locale=locale),
-                time=format_time(last, "short", locale=locale),
-            ),
+            ).format(n=n, date=date, time=time_),
             on_schedule,
             ngettext(
                 "Current streak: {n} day on schedule.",
