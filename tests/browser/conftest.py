@@ -8,7 +8,6 @@ scoping selectors to the visible panel) are in the project's e2e notes.
 from __future__ import annotations
 
 import contextlib
-import http.cookiejar
 import json
 import os
 import re
@@ -28,7 +27,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "scripts"))
 from ensure_browser import CHROMIUM_ARGS, find_chromium  # noqa: E402
-from servers import jupyterlab_command  # noqa: E402
+from servers import jupyterlab_command, start_notebook_kernel  # noqa: E402
 
 VISIBLE_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 # Console noise that is not ours: Voila asks a CDN for icon fonts, which fails offline.
@@ -585,37 +584,12 @@ def wait_kernel_idle(page, timeout: float = 60_000) -> None:
         _accept_kernel_prompt(_kernel_prompt(page))
 
 
-def start_notebook_kernel(server: Server, name: str) -> str:
-    """Start the kernel of notebook ``name`` (a session for its path, the kernel its metadata
-    names) through the server's REST API, as JupyterLab would; returns the kernel id.
-
-    JupyterLab then connects to this session instead of choosing and starting a kernel
-    itself, the step that can end in a "Select Kernel" prompt on a busy machine. What the
-    tests check (the notebook runs in JupyterLab, its widgets work) is unchanged.
-    """
-    notebook = json.loads((server.root / name).read_text(encoding="utf-8"))
-    kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name", "python3")
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.open(f"{server.url}lab", timeout=60).read()  # sets the _xsrf cookie
-    xsrf = next(cookie.value for cookie in jar if cookie.name == "_xsrf")
-    body = {"path": name, "name": name, "type": "notebook", "kernel": {"name": kernel}}
-    request = urllib.request.Request(
-        f"{server.url}api/sessions",
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json", "X-XSRFToken": xsrf},
-    )
-    with opener.open(request, timeout=120) as response:
-        return json.loads(response.read())["kernel"]["id"]
-
-
 @pytest.fixture
 def open_notebook(lab_server: Server) -> Callable[[object, str], object]:
     """``open_notebook(page, name)``: open a notebook of the lab root; returns its panel."""
 
     def open_(page, name: str):
-        start_notebook_kernel(lab_server, name)
+        start_notebook_kernel(lab_server.url, lab_server.root, name)
         page.goto(f"{lab_server.url}lab/tree/{name}?reset")
         panel = page.locator(VISIBLE_PANEL)
         panel.wait_for(state="visible", timeout=60_000)
